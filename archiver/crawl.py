@@ -1,0 +1,33 @@
+"""Run the spider in this process with the project's settings, and return the run's exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archiver.spiders.belarusinfocus import BelarusInFocusSpider
+
+
+def crawl_settings(*, db_path: str, log_level: str, overrides: Mapping[str, str]) -> Settings:
+    """archiver.settings, then the archive path and log level, then the user's ``-s`` values."""
+    settings = Settings()
+    settings.setmodule("archiver.settings", priority="project")
+    settings.set("ARCHIVER_DB", db_path, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    *, db_path: str, base_url: str, overrides: Mapping[str, str], log_level: str = "WARNING"
+) -> int:
+    """Crawl ``base_url`` into ``db_path``; 0 clean, 1 failures or rejects (see crawl_runs)."""
+    process = CrawlerProcess(crawl_settings(db_path=db_path, log_level=log_level, overrides=overrides))
+    crawler = process.create_crawler(BelarusInFocusSpider)
+    process.crawl(crawler, base_url=base_url)
+    process.start()
+    code = crawler.stats.get_value("archiver/exit_code") if crawler.stats else None
+    return int(code) if code is not None else 1

@@ -1,0 +1,38 @@
+"""The project's exceptions: each docstring says where it is raised."""
+
+from __future__ import annotations
+
+
+class ArchiverError(Exception):
+    """Base of every error the archiver raises on purpose."""
+
+
+class ArchiveError(ArchiverError):
+    """Raised by archiver.store when the archive file cannot be used (corrupt, read-only, locked)."""
+
+
+class SchemaTooNewError(ArchiveError):
+    """Raised by archiver.store when the archive was written by a newer schema version."""
+
+
+class ArchiveCorruptError(ArchiveError):
+    """Raised by archiver.store when the file is not an SQLite database, is damaged, or is not an
+    archive (an SQLite database with other tables and no schema version)."""
+
+
+class ArchiveReadOnlyError(ArchiveError):
+    """Raised by archiver.store when a write is needed but the file, its directory or the open
+    archive (``open(readonly=True)``) is read-only."""
+
+
+class ArchiveLockedError(ArchiveError):
+    """Raised by archiver.store when another connection held the database lock past the busy
+    timeout (5 s)."""
+
+
+class SearchQueryError(ArchiverError, ValueError):
+    """Raised by archiver.store.Archive.search when the query is not valid FTS5 syntax."""
+
+
+class ExtractionError(ArchiverError):
+    """Raised by archiver.pages when a response is not an article page at all."""

@@ -1,0 +1,97 @@
+"""Typed items that flow from the spider through the pipelines into the archive.
+
+Every normalised field has its raw twin (``published_raw`` beside ``published_at``) so that a
+normaliser bug can be fixed later by re-extraction from the stored raw pages.
+All timestamps are ISO 8601 strings; ``*_at`` values are UTC with a ``Z`` suffix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class RawPage:
+    """One HTTP response exactly as received.
+
+    url: the URL that was fetched (after redirects), as a string.
+    fetched_at: when the response arrived, ISO 8601 UTC, e.g. ``2026-11-28T10:00:00Z``.
+    status: the HTTP status code.
+    headers: response headers, name -> list of values (names as received).
+    body: the response body, bytes as received (not decoded, not decompressed further).
+    """
+
+    url: str
+    fetched_at: str
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+
+
+@dataclass(slots=True)
+class RelatedLink:
+    """A link from an article to another article.
+
+    target_url: the absolute canonical URL of the target.
+    title: the link's title as shown on the page, whitespace-collapsed.
+    position: 1-based order within its block.
+    kind: ``similar`` (the "Similar articles" block), ``trend`` (the "Recent trends" sidebar) or
+        ``inline`` (a link inside the body text).
+    """
+
+    target_url: str
+    title: str
+    position: int
+    kind: str
+
+
+@dataclass(slots=True)
+class ArticleItem:
+    """An article page: raw fields from the page object, normalised fields from the pipeline.
+
+    The spider fills ``url``, ``page`` and the ``*_raw``/``*_html`` fields; NormalisePipeline fills
+    the rest; ValidatePipeline sets ``reject_reasons`` (empty when the item is valid).
+    """
+
+    url: str
+    """Canonical article URL (absolute, no fragment, no tracking parameters)."""
+    page: RawPage
+    """The raw response the fields were extracted from."""
+    site: str = "belarusinfocus.info"
+    lang: str = "en"
+    template: str = ""
+    """Name of the page-object template version that matched (e.g. ``classic-2016``)."""
+
+    # --- raw values, as extracted (text as shown, or HTML fragments) ---
+    title_raw: str | None = None
+    category_raw: str | None = None
+    trend_status_raw: str | None = None
+    """The status marker as found in markup (a class name, image name or text), or None."""
+    published_raw: str | None = None
+    """The publication timestamp as shown, e.g. ``November 07, 2016 10:41``."""
+    image_url: str | None = None
+    image_credit_raw: str | None = None
+    """The credit line as shown, e.g. ``Image: TUT.BY``."""
+    lead_html: str | None = None
+    body_html: str | None = None
+    related: list[RelatedLink] = field(default_factory=list)
+    field_sources: dict[str, str] = field(default_factory=dict)
+    """Field name -> where its raw value came from (``selector``, ``meta``, ``jsonld``, ``text``)."""
+
+    # --- normalised values (NormalisePipeline) ---
+    title: str = ""
+    category: str | None = None
+    trend_status: str | None = None
+    """``green``, ``red`` or another colour word, or None when the page shows none."""
+    published_at: str | None = None
+    """UTC, ``YYYY-MM-DDTHH:MM:SSZ``."""
+    published_local: str | None = None
+    """The same instant in the site's timezone, ``YYYY-MM-DDTHH:MM:SS+03:00``."""
+    image_credit: str | None = None
+    lead: str = ""
+    body: str = ""
+    """Plain text: paragraphs separated by one blank line."""
+    word_count: int = 0
+
+    # --- validation (ValidatePipeline) ---
+    reject_reasons: list[str] = field(default_factory=list)

@@ -1,0 +1,777 @@
+"""Pure normalisation functions: raw strings from a page in, archive values out.
+
+Every function here is total (it never raises on junk text), deterministic and free of I/O; the
+ones that clean text are idempotent. The formats they produce are the text contracts of
+``docs/architecture.md``; the golden tables in ``tests/fixtures/normalise/`` pin them down.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from html import unescape
+from typing import TYPE_CHECKING, Final, NamedTuple
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# lxml ships no type stubs; unused-ignore keeps this quiet once pyproject ignores lxml.*
+import lxml.etree  # type: ignore[import-untyped, unused-ignore]
+from w3lib.url import canonicalize_url
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
+
+__all__ = [
+    "body_text",
+    "canonical_url",
+    "clean_credit",
+    "clean_title",
+    "collapse_ws",
+    "parse_published",
+    "strip_lead",
+    "to_local_iso",
+    "to_utc_iso",
+    "trend_status",
+    "word_count",
+]
+
+# --------------------------------------------------------------------------------------------
+# Whitespace and text
+# --------------------------------------------------------------------------------------------
+
+#: Characters removed outright: zero-width spaces and joiners, word joiner, BOM, soft hyphen,
+#: Mongolian vowel separator, left-to-right and right-to-left marks.
+_INVISIBLE_RE: Final = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f]")
+#: An invisible character or whitespace other than U+0020 (all 28 of str.isspace()'s others).
+_NEEDS_COLLAPSE_RE: Final = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"
+    "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+#: C0/C1 control characters other than whitespace, lone surrogates and non-characters, which
+#: no text field should hold (whitespace controls such as \\x0b are left to collapse_ws).
+_CONTROL_RE: Final = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+#: What _clean_line changes: both of the above in one character class (one scan).
+_NEEDS_CLEAN_RE: Final = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"
+    "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+#: An HTML-ish tag: `<` directly followed by a letter, `/`, `!` or `?`, up to the next `>`.
+_TAG_RE: Final = re.compile(r"<[A-Za-z/!?][^<>]*>")
+
+
+def _clean_line(text: str) -> str:
+    """collapse_ws without control characters, in one scan when there is nothing to do."""
+    if _NEEDS_CLEAN_RE.search(text) is None and "  " not in text and text[:1] != " " != text[-1:]:
+        return text
+    return collapse_ws(_CONTROL_RE.sub("", text))
+
+
+def collapse_ws(text: str) -> str:
+    """Collapse whitespace: a single line with single spaces, stripped.
+
+    NBSP and every other Unicode space (and newlines, tabs) become a space; zero-width characters,
+    soft hyphens and direction marks are removed; runs of whitespace become one space.
+    """
+    if (  # the common case, checked fast: nothing to change
+        _NEEDS_COLLAPSE_RE.search(text) is None
+        and "  " not in text
+        and not text[:1].isspace()
+        and not text[-1:].isspace()
+    ):
+        return text
+    return " ".join(_INVISIBLE_RE.sub("", text).split())
+
+
+def _decode_markup(text: str) -> str:
+    """Strip tags and decode HTML entities until neither changes the text (bounded)."""
+    for _ in range(10):
+        decoded = unescape(_TAG_RE.sub(" ", text))
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _fixpoint(clean_once: Callable[[str], str], text: str) -> str:
+    """Apply ``clean_once`` until the text stops changing (at most a few rounds)."""
+    for _ in range(10):
+        cleaned = clean_once(text)
+        if cleaned == text:
+            return cleaned
+        text = cleaned
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Titles
+# --------------------------------------------------------------------------------------------
+
+_SITE_SUFFIX_RE: Final = re.compile(
+    r"(?:\s*\|\s*|\s+-\s*|\s*[\u2013\u2014]\s*)belarus\s+in\s+focus\s*$", re.IGNORECASE
+)
+
+
+def _clean_title_once(raw: str) -> str:
+    text = _INVISIBLE_RE.sub("", _decode_markup(_CONTROL_RE.sub("", raw)))
+    text = collapse_ws(unicodedata.normalize("NFC", text))
+    return _SITE_SUFFIX_RE.sub("", text).strip()
+
+
+def clean_title(raw: str) -> str:
+    """A page title as plain text: one line, Unicode NFC, without the site's name.
+
+    Tags are stripped and HTML entities decoded; NBSP and other Unicode spaces become spaces;
+    zero-width characters and soft hyphens go; whitespace is collapsed; a trailing
+    ``| Belarus in Focus`` (or a hyphen, en dash or em dash before it; any case) is removed.
+    Typographic quotes and dashes are kept. Idempotent.
+    """
+    return _fixpoint(_clean_title_once, raw)
+
+
+# --------------------------------------------------------------------------------------------
+# Timestamps
+# --------------------------------------------------------------------------------------------
+
+_EARLIEST: Final = datetime(1995, 1, 1, tzinfo=UTC)
+_DATE_LANGUAGES: Final = ("en", "ru", "be")
+#: dateparser settings shared by every parser; TIMEZONE and RELATIVE_BASE are added per call.
+_DATEPARSER_SETTINGS: Final = {
+    "DATE_ORDER": "DMY",  # numeric dates on the site's side of the world are day-first
+    "PREFER_LOCALE_DATE_ORDER": False,  # ... even when the words around them are English
+    "PREFER_DAY_OF_MONTH": "first",  # "November 2016" is 1 November
+    "PREFER_MONTH_OF_YEAR": "current",  # only bare years use it (rejected); "first" leaks into
+    # bare times in dateparser 1.5 ("10:41" -> 28 January)
+    "PREFER_DATES_FROM": "past",  # "7 November" without a year is the last one before now
+    "PARSERS": ["relative-time", "absolute-time"],  # not bare numbers as Unix timestamps
+    "IGNORE_SURROUNDING_TEXT": True,  # "Опубликовано: 7 ноября 2016" and other labels
+    "STRICT_PARSING": False,
+}
+#: Longest cleaned string handed to dateparser: longer text is not a timestamp as shown.
+_DATEPARSER_MAX_LEN: Final = 120
+
+_PREFIX_RE: Final = re.compile(
+    r"^(?:(?:published|updated|last\s+updated|last\s+modified|posted|date|"
+    r"опубликовано|обновлено|дата|апублікавана|абноўлена)\b"
+    r"(?:\s+(?:on|at)\b)?\s*[:\-\u2013\u2014]?\s*)+",
+    re.IGNORECASE,
+)
+
+#: Month names, January first: English; Russian and Belarusian genitive and nominative.
+_MONTH_NAMES: Final = (
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"),
+    ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+     "октября", "ноября", "декабря"),
+    ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+     "октябрь", "ноябрь", "декабрь"),
+    ("студзеня", "лютага", "сакавіка", "красавіка", "мая", "чэрвеня", "ліпеня", "жніўня",
+     "верасня", "кастрычніка", "лістапада", "снежня"),
+    ("студзень", "люты", "сакавік", "красавік", "май", "чэрвень", "ліпень", "жнівень",
+     "верасень", "кастрычнік", "лістапад", "снежань"),
+)  # fmt: skip
+
+
+def _month_table() -> dict[str, int]:
+    table = {name: number for names in _MONTH_NAMES for number, name in enumerate(names, 1)}
+    table.update({name[:3]: number for number, name in enumerate(_MONTH_NAMES[0], 1)})
+    table["sept"] = 9
+    return table
+
+
+_MONTHS: Final = _month_table()
+_CYRILLIC_RE: Final = re.compile("[\u0400-\u04ff]")
+
+#: Zone names the fast path knows (RFC 822 and common): offset in minutes east of UTC.
+_ZONES: Final = {
+    "z": 0, "ut": 0, "utc": 0, "gmt": 0,
+    "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+    "mst": -420, "mdt": -360, "pst": -480, "pdt": -420,
+}  # fmt: skip
+
+_TIME: Final = (
+    r"(?P<H>\d{1,2})(?::(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d{1,9})?)?)?"
+    r"(?:\s*(?P<ap>[ap])\.?\s?m\.?)?"
+)
+_ZONE: Final = (
+    r"(?:\s*(?P<z>z|utc|gmt|ut|[+-]\d{2}:?\d{2}|(?:utc|gmt)\s?[+-]\d{1,2}(?::?\d{2})?|[ecmp][sd]t))?"
+)
+_TIME_SEP: Final = r"(?:\s*,\s*|\s+)(?:(?:at|в|ў|у|о|а)\s+)?"  # noqa: RUF001
+_WEEKDAY: Final = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_YEAR_WORD: Final = r"(?:\s*(?:г\.|г|года|год|гады)(?=\s|$|,))?"  # noqa: RUF001
+
+#: "November 07, 2016 10:41" (the site), "Nov 7 2016, 3:05 pm", "November 2016".
+_MONTH_FIRST_RE: Final = re.compile(
+    rf"^{_WEEKDAY}(?P<mon>[^\W\d_]{{3,12}})\.?\s*(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?"
+    rf"(?P<y>\d{{4}})(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+#: "7 November 2016", "Mon, 07 Nov 2016 07:41:00 +0000" (RFC 822), "7 ноября 2016 года в 10:41".
+_DAY_FIRST_RE: Final = re.compile(
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[^\W\d_]{{3,12}})\.?,?\s+"
+    rf"(?P<y>\d{{4}}|\d{{2}}(?=\s+\d{{1,2}}:)){_YEAR_WORD}(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+#: "07.11.2016", "7/11/2016 10:41": day first.
+_NUMERIC_RE: Final = re.compile(
+    rf"^(?P<d>\d{{1,2}})(?P<sep>[./-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_YEAR_WORD}"
+    rf"(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+#: ISO 8601: "2016-11-07", "2016-11-07T10:41:00+03:00", "2016-11-07 10:41:00.123Z".
+_ISO_RE: Final = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d{1,9})?)?"
+    r"\s*(?P<z>z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+
+
+#: A time without a date ("10:41", "at 3:05 pm"): not a publication date.
+_BARE_TIME_RE: Final = re.compile(rf"^(?:(?:at|в|ў|у|о|а)\s+)?{_TIME}{_ZONE}$", re.IGNORECASE)  # noqa: RUF001
+
+
+class _Parsed(NamedTuple):
+    """A fast-path result: the wall time, and its UTC offset when the text gave one."""
+
+    wall: datetime
+    offset: timedelta | None
+
+
+@functools.lru_cache(maxsize=32)
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {tz!r}") from exc
+
+
+def _zone_offset(text: str | None) -> timedelta | None:
+    """``+03:00``, ``-0500``, ``+03``, ``GMT+3``, ``UTC``, ``EST`` -> offset; None for none."""
+    if not text:
+        return None
+    text = text.lower().replace(" ", "")
+    if text in _ZONES:
+        return timedelta(minutes=_ZONES[text])
+    if text[:3] in ("utc", "gmt"):
+        text = text[3:]
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    if len(digits) <= 2:
+        hours, minutes = int(digits), 0
+    else:
+        hours, minutes = int(digits[:-2]), int(digits[-2:])
+    if hours > 14 or minutes > 59:
+        raise ValueError(f"bad offset {text!r}")
+    return sign * timedelta(hours=hours, minutes=minutes)
+
+
+def _clock(match: re.Match[str]) -> time:
+    """The time of day in a match of ``_TIME`` (midnight when absent); ValueError if invalid."""
+    groups = match.groupdict()
+    hour_text = groups["H"]
+    if hour_text is None:
+        return time(0, 0)
+    minute_text, second_text, meridiem = groups["M"], groups["S"], groups.get("ap")
+    hour = int(hour_text)
+    if minute_text is None and meridiem is None:
+        raise ValueError("a bare number is not a time")
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            raise ValueError("12-hour clock out of range")
+        hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+    return time(hour, int(minute_text or 0), int(second_text or 0))
+
+
+def _month_number(name: str) -> int:
+    key = name.lower()
+    if _CYRILLIC_RE.search(key):
+        key = key.replace("i", "\u0456")  # a Latin i typed for the Belarusian one
+    return _MONTHS[key]  # KeyError: not a month name
+
+
+def _fast_parse(text: str) -> _Parsed | None:
+    """Parse the common formats with regexes; None when none matches (try dateparser)."""
+    try:
+        if match := _MONTH_FIRST_RE.match(text) or _DAY_FIRST_RE.match(text):
+            year = int(match.group("y"))
+            if year < 100:  # RFC 822 two-digit year
+                year += 2000 if year < 50 else 1900
+            day = int(match.group("d") or 1)
+            wall_date = date(year, _month_number(match.group("mon")), day)
+        elif match := _NUMERIC_RE.match(text) or _ISO_RE.match(text):
+            wall_date = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        else:
+            return None
+        wall = datetime.combine(wall_date, _clock(match))
+        return _Parsed(wall, _zone_offset(match.group("z")))
+    except (KeyError, ValueError, OverflowError):
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _date_parser(tz: str, relative_base: datetime) -> DateDataParser:
+    """The dateparser parser for a timezone and a relative base (naive, local to ``tz``).
+
+    One parser per (tz, base), cached: a crawl reuses it for every page fetched at that time.
+    dateparser is imported here, on first need: it costs ~0.1 s, and most dates take the fast path.
+    """
+    from dateparser.date import DateDataParser
+
+    settings = {**_DATEPARSER_SETTINGS, "TIMEZONE": tz, "RELATIVE_BASE": relative_base}
+    return DateDataParser(languages=list(_DATE_LANGUAGES), settings=settings)
+
+
+def _slow_parse(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """Parse with dateparser; an aware datetime, or None."""
+    if len(text) > _DATEPARSER_MAX_LEN or _BARE_TIME_RE.match(text):
+        return None
+    base = now.astimezone(zone).replace(tzinfo=None, microsecond=0)
+    try:
+        data = _date_parser(zone.key, base).get_date_data(text)
+    # dateparser is third-party code fed arbitrary page text: whatever it raises means "no date"
+    except Exception:  # noqa: BLE001
+        return None
+    found = data.date_obj
+    parts = set(data.parts)
+    if not isinstance(found, datetime) or "month" not in parts or not parts & {"day", "year"}:
+        return None  # a bare year, month, day of month or time is not a date
+    if "time" not in data.parts:
+        found = found.replace(hour=0, minute=0, second=0, microsecond=0)
+    if found.tzinfo is None:
+        return found.replace(tzinfo=zone, fold=0)
+    return found
+
+
+def parse_published(raw: str, *, now: datetime, tz: str = "Europe/Minsk") -> datetime | None:
+    """A publication time as shown -> an aware datetime in UTC, or None.
+
+    ``now`` is the fetch time (aware; a naive one is taken as UTC). Understood: the site's
+    ``November 07, 2016 10:41``; month names in English (full or abbreviated), Russian and
+    Belarusian (nominative or genitive); 12- and 24-hour clocks; ISO 8601; RFC 822; numeric
+    day-first dates (``07.11.2016``); relative dates against ``now`` (``2 hours ago``,
+    ``yesterday, 10:41``, ``вчера в 10:41``); labels before the date (``Published:``).
+    A time without an offset is local to ``tz`` (an IANA name; ValueError if unknown), the
+    earlier of two ambiguous wall times (fold=0); a date without a time is local midnight.
+    None when there is no date, or it is before 1995-01-01 or more than a day after ``now``.
+    """
+    zone = _zone(tz)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    text = _PREFIX_RE.sub("", collapse_ws(_CONTROL_RE.sub("", raw)))
+    if not text:
+        return None
+    parsed = _fast_parse(text)
+    if parsed is None:
+        found = _slow_parse(text, zone, now)
+    elif parsed.offset is None:
+        found = parsed.wall.replace(tzinfo=zone, fold=0)
+    else:
+        found = parsed.wall.replace(tzinfo=timezone(parsed.offset))
+    if found is None:
+        return None
+    try:
+        result = found.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    if not _EARLIEST <= result <= now + timedelta(days=1):
+        return None
+    return result
+
+
+def to_utc_iso(dt: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` for the instant (a naive datetime is taken as UTC)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    utc = dt.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+
+
+def to_local_iso(dt: datetime, tz: str = "Europe/Minsk") -> str:
+    """``YYYY-MM-DDTHH:MM:SS+03:00``: the instant in ``tz`` with that instant's offset there.
+
+    A naive datetime is taken as UTC; an unknown ``tz`` raises ValueError.
+    """
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(_zone(tz)).replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------------------------
+# Image credits
+# --------------------------------------------------------------------------------------------
+
+_LABEL_WORDS: Final = r"(?:images?|photos?|photograph|picture|source|credits?|фото|фота|источник|крыніца)"
+#: A label with a separator after it (or © / (c), which need none): the credit follows it.
+_STRONG_LABEL_RE: Final = re.compile(
+    rf"(?<!\w)(?:{_LABEL_WORDS}(?:\s*:|\s*[\u2013\u2014]|\s+-)|©|\(c\))"
+    rf"(?:\s*[:\-\u2013\u2014])?\s*(?:by\s+)?",
+    re.IGNORECASE,
+)
+#: A label at the very start, with or without a separator ("Photo by AP", "Photo BelTA").
+_LEADING_LABEL_RE: Final = re.compile(
+    rf"^(?:{_LABEL_WORDS}(?=\s|$|[:\-\u2013\u2014])|©|\(c\))"
+    rf"(?:\s*[:\-\u2013\u2014])?\s*(?:by\s+)?",
+    re.IGNORECASE,
+)
+_URL_RE: Final = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_SOURCE_SEP_RE: Final = re.compile(r"\s*[,;]\s*|\s+/\s+|\s+(?:and|и|і)\s+", re.IGNORECASE)  # noqa: RUF001
+_EDGE_PUNCT: Final = " .,;:!?|/\\-\u2013\u2014"
+
+
+def _url_host(match: re.Match[str]) -> str:
+    url = match.group(0)
+    if url.lower().startswith("www."):
+        url = "http://" + url
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return match.group(0)
+    host = host.lower()
+    return host.removeprefix("www.") if host else match.group(0)
+
+
+def _credit_part(part: str) -> str:
+    """One source: the text after its last label, edges trimmed."""
+    label_ends = [match.end() for match in _STRONG_LABEL_RE.finditer(part)]
+    if label_ends:
+        part = part[label_ends[-1] :]
+    while True:
+        part = part.strip(_EDGE_PUNCT)
+        stripped = _LEADING_LABEL_RE.sub("", part, count=1)
+        if stripped == part:
+            return part
+        part = stripped
+
+
+def _clean_credit_once(raw: str) -> str:
+    text = collapse_ws(_decode_markup(_CONTROL_RE.sub("", raw)))
+    text = unicodedata.normalize("NFC", _URL_RE.sub(_url_host, text))
+    if match := _STRONG_LABEL_RE.search(text):
+        text = text[match.end() :]
+    parts: list[str] = []
+    for piece in _SOURCE_SEP_RE.split(text):
+        part = _credit_part(piece)
+        if part and part not in parts:
+            parts.append(part)
+    return "; ".join(parts)
+
+
+def clean_credit(raw: str) -> str | None:
+    """An image credit without its label, several sources joined with ``; ``; None if empty.
+
+    ``Image: TUT.BY`` -> ``TUT.BY``; ``Lukashenka in Minsk. Photo: BelTA`` -> ``BelTA``;
+    ``Photo: Reuters, AFP`` (also ``/`` and ``and``) -> ``Reuters; AFP``; a URL -> its host
+    without ``www.``. Labels: Image(s), Photo(s), Photograph, Picture, Source, Credit(s), ©, (c),
+    Фото, Фота, Источник, Крыніца, any case, then ``:``, a dash or nothing. Entities are decoded,
+    whitespace collapsed, edge punctuation trimmed, a repeated source kept once. Idempotent.
+    """
+    cleaned = _fixpoint(_clean_credit_once, raw)
+    return cleaned or None
+
+
+# --------------------------------------------------------------------------------------------
+# Body text
+# --------------------------------------------------------------------------------------------
+
+_BLOCK_TAGS: Final = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figure", "footer", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "hgroup", "hr", "legend", "li", "main", "menu", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
+})  # fmt: skip
+_LIST_TAGS: Final = frozenset({"ul", "ol", "menu", "dir"})
+_CELL_TAGS: Final = frozenset({"td", "th"})
+#: Elements dropped with their content.
+_DROP_TAGS: Final = frozenset({
+    "script", "style", "noscript", "template", "iframe", "form", "button", "figcaption",
+    "head", "title", "meta", "link", "base", "svg", "math", "canvas", "object", "embed", "audio",
+    "video", "map", "select", "textarea", "input",
+})  # fmt: skip
+#: Dropped elements that still separate the text around them, as blocks do.
+_BOXED_DROP_TAGS: Final = frozenset(
+    {"form", "figcaption", "iframe", "video", "audio", "canvas", "object", "embed", "textarea"}
+)
+#: Substrings of a class or id that mark a block that is not the article.
+_NOT_ARTICLE: Final = (
+    "share", "social", "similar", "related", "recent-trends", "trends", "tags", "caption",
+    "credit", "read-more", "readmore", "advert", "banner", "newsletter", "comments",
+)  # fmt: skip
+_NOT_ARTICLE_RE: Final = re.compile("|".join(map(re.escape, _NOT_ARTICLE)), re.IGNORECASE)
+_DOCUMENT_TAG_RE: Final = re.compile(r"</?(?:html|body)(?:\s[^>]*)?/?>", re.IGNORECASE)
+_PARSERS: Final = threading.local()  # an lxml parser must not be shared between threads
+
+
+def _html_parser() -> lxml.etree.HTMLParser:
+    """This thread's HTML parser: plain lxml.etree elements (lxml.html's classes cost ~2x)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml.etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+        )
+    return parser
+
+
+class _TextBuilder:
+    """Collects the walk's text into lines and paragraphs."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self.lines: list[str] = []
+        self.chunks: list[str] = []
+        self.prefix = ""
+        self.list_depth = 0
+        self.pre_depth = 0
+
+    def text(self, text: str | None) -> None:
+        if not text:
+            return
+        if not self.pre_depth:
+            self.chunks.append(text)
+            return
+        first, *rest = text.split("\n")  # in <pre>, a newline ends a line
+        self.chunks.append(first)
+        for line in rest:
+            self.end_line()
+            self.chunks.append(line)
+
+    def end_line(self, prefix: str = "") -> None:
+        if self.chunks:
+            line = _clean_line("".join(self.chunks))
+            if line:
+                self.lines.append(self.prefix + line)
+            self.chunks = []
+        self.prefix = prefix
+
+    def end_block(self) -> None:
+        self.end_line()
+        if self.lines:
+            self.paragraphs.append("\n".join(self.lines))
+            self.lines = []
+
+    def boundary(self) -> None:
+        """A block starts or ends: a new paragraph, or only a space inside a list item."""
+        if self.list_depth:
+            self.chunks.append(" ")
+        else:
+            self.end_block()
+
+    def open(self, tag: str) -> None:
+        if tag in _LIST_TAGS:
+            if self.list_depth:
+                self.end_line()
+            else:
+                self.end_block()
+            self.list_depth += 1
+        elif tag == "li":
+            if not self.list_depth:
+                self.end_block()  # a stray item: a one-item list of its own
+            self.end_line(prefix="- ")
+        elif tag == "br":
+            self.end_line()
+        elif tag in _BLOCK_TAGS:
+            self.boundary()
+        elif tag in _CELL_TAGS:
+            self.chunks.append(" ")
+        if tag == "pre":
+            self.pre_depth += 1
+
+    def close(self, tag: str) -> None:
+        if tag in _LIST_TAGS:
+            self.list_depth -= 1
+            if self.list_depth:
+                self.end_line()
+            else:
+                self.end_block()
+        elif tag == "li":
+            self.end_line()
+            if not self.list_depth:
+                self.end_block()
+        elif tag in _BLOCK_TAGS:
+            self.boundary()
+        elif tag in _CELL_TAGS:
+            self.chunks.append(" ")
+        if tag == "pre":
+            self.pre_depth -= 1
+
+    def result(self) -> str:
+        self.end_block()
+        return "\n\n".join(self.paragraphs)
+
+
+def _is_not_article(element: lxml.etree._Element) -> bool:
+    attrib = element.attrib
+    if not attrib:
+        return False
+    marker = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    return _NOT_ARTICLE_RE.search(marker) is not None
+
+
+def _parse_fragment(fragment: str) -> lxml.etree._Element | None:
+    # NUL would come back as U+FFFD; other control characters go line by line (cheaper)
+    cleaned = _DOCUMENT_TAG_RE.sub(" ", fragment.replace("\x00", ""))
+    data = f"<html><body>{cleaned}</body></html>".encode("utf-8", "replace")
+    try:
+        root = lxml.etree.fromstring(data, parser=_html_parser())
+    except (lxml.etree.LxmlError, ValueError):
+        return None
+    if root is None:
+        return None
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _walk(body: lxml.etree._Element, out: _TextBuilder) -> None:
+    """Feed the text of ``body`` to ``out`` in document order, skipping what is not article."""
+    walker = lxml.etree.iterwalk(body, events=("start", "end"))
+    skipped = None  # after skip_subtree(), the next event is the end of the skipped element
+    for event, element in walker:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if event == "start":
+            if not tag or tag in _DROP_TAGS or _is_not_article(element):
+                walker.skip_subtree()
+                skipped = element
+                if tag in _BLOCK_TAGS or tag in _BOXED_DROP_TAGS:
+                    out.boundary()
+                continue
+            out.open(tag)
+            out.text(element.text)
+            continue
+        if element is skipped:
+            skipped = None
+        else:
+            out.close(tag)
+        if element is not body:
+            out.text(element.tail)
+
+
+def body_text(html: str) -> str:
+    """An HTML fragment of an article body -> plain text, per the text contract.
+
+    Blocks (p, h1-h6, blockquote, div, pre, li, tr, figure, ...) are paragraphs separated by one
+    blank line; a list is one paragraph of ``- item`` lines; ``<br>`` is a newline inside its
+    paragraph; inline elements stay inline. Script, style, noscript, template, iframe, form,
+    button, comments and blocks that are not the article (class or id with share, social,
+    similar, related, trends, tags, caption, credit, read-more, advert, banner, newsletter,
+    comments; figcaption) go with their content. Lines are whitespace-collapsed and stripped;
+    empty lines and paragraphs are dropped. Never raises.
+    """
+    body = _parse_fragment(html)
+    if body is None:  # lxml refused the text: keep what a crude strip of tags leaves
+        return collapse_ws(unescape(_TAG_RE.sub(" ", _CONTROL_RE.sub("", html))))
+    out = _TextBuilder()
+    _walk(body, out)
+    return out.result()
+
+
+def strip_lead(body: str, lead: str) -> str:
+    """``body`` without a first paragraph that repeats ``lead``.
+
+    Paragraphs are compared whitespace-collapsed; the first paragraph goes when it equals the lead
+    or starts with it (a lead cut short with an ellipsis counts as its text before the ellipsis).
+    """
+    wanted = collapse_ws(lead)
+    truncated = False
+    for ellipsis in ("[…]", "[...]", "…", "..."):
+        if wanted.endswith(ellipsis):
+            wanted = wanted.removesuffix(ellipsis).rstrip()
+            truncated = True
+            break
+    first, sep, rest = body.strip().partition("\n\n")
+    first_flat = collapse_ws(first)
+    if not wanted or not first_flat.startswith(wanted):
+        return body
+    after = first_flat[len(wanted) : len(wanted) + 1]
+    if after and not truncated and after.isalnum():
+        return body  # the lead ends inside a word of the first paragraph: not a repeat
+    return rest.strip() if sep else ""
+
+
+def word_count(text: str) -> int:
+    """The number of whitespace-separated words."""
+    return len(text.split())
+
+
+# --------------------------------------------------------------------------------------------
+# URLs
+# --------------------------------------------------------------------------------------------
+
+_TRACKING_PARAMS: Final = frozenset({"fbclid", "gclid", "yclid", "mc_cid", "mc_eid", "_ga"})
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def _is_tracking(param: str) -> bool:
+    key = unquote_plus(param.partition("=")[0]).lower()
+    return key.startswith("utm_") or key in _TRACKING_PARAMS
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of an absolute URL; the input stripped when it cannot be parsed.
+
+    w3lib's ``canonicalize_url`` (sorted query, normalised escapes, no fragment), then: tracking
+    parameters (``utm_*``, fbclid, gclid, yclid, mc_cid, mc_eid, _ga) removed, host lower-cased,
+    default port removed, trailing slashes removed from a non-root path. Idempotent.
+    """
+    stripped = url.strip()
+    if not stripped:
+        return ""
+    try:
+        parts = urlsplit(canonicalize_url(stripped, keep_fragments=False))
+        netloc = parts.netloc
+        if parts.hostname is not None:
+            userinfo, at, hostport = netloc.rpartition("@")
+            hostport = hostport.lower()
+            port = parts.port
+            if port is not None and _DEFAULT_PORTS.get(parts.scheme) == port:
+                hostport = hostport[: hostport.rindex(":")]
+            netloc = f"{userinfo}{at}{hostport}"
+        query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+        path = parts.path
+        if len(path) > 1 and path.endswith("/"):
+            path = path.rstrip("/") or "/"
+        return urlunsplit((parts.scheme, netloc, path, query, ""))
+    except ValueError:
+        return stripped
+
+
+# --------------------------------------------------------------------------------------------
+# Trend status
+# --------------------------------------------------------------------------------------------
+
+_COLOURS: Final = {
+    "green": "green", "red": "red", "yellow": "yellow", "orange": "orange",
+    "grey": "grey", "gray": "grey",
+    # Belarusian and Russian, any gender (the successor site's language)
+    "зялёны": "green", "зялёная": "green", "зялёнае": "green",
+    "зелёный": "green", "зеленый": "green", "зелёная": "green", "зеленая": "green",
+    "чырвоны": "red", "чырвоная": "red", "чырвонае": "red",
+    "красный": "red", "красная": "red", "красное": "red",
+    "жоўты": "yellow", "жоўтая": "yellow", "жоўтае": "yellow",
+    "жёлтый": "yellow", "желтый": "yellow", "жёлтая": "yellow", "желтая": "yellow",
+    "аранжавы": "orange", "аранжавая": "orange", "оранжевый": "orange", "оранжевая": "orange",
+    "шэры": "grey", "шэрая": "grey", "серый": "grey", "серая": "grey",
+}  # fmt: skip
+_CAMEL_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD_RE: Final = re.compile(r"[^\W\d_]+")
+
+
+def trend_status(raw: str | None) -> str | None:
+    """The colour named by a status marker, or None.
+
+    ``status-icon status-green``, ``status_red.png``, ``statusYellow``, ``Зялёны`` -> ``green``,
+    ``red``, ``yellow``, ``green``. Colours: green, red, yellow, orange, grey (``gray`` too).
+    The first colour word wins; words are whole tokens (``shared`` is not red).
+    """
+    if not raw:
+        return None
+    for word in _WORD_RE.findall(_CAMEL_RE.sub(" ", raw)):
+        colour = _COLOURS.get(word.lower())
+        if colour is not None:
+            return colour
+    return None

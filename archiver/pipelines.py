@@ -1,0 +1,193 @@
+"""Item pipelines, one job each, in this order (see ITEM_PIPELINES in settings.py):
+
+NormalisePipeline (100) -> ValidatePipeline (200) -> StorePipeline (900).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
+
+from archiver import normalise
+from archiver.clock import Clock, clock_from_setting, iso_utc
+from archiver.items import ArticleItem
+from archiver.store import Archive
+
+MIN_BODY_WORDS = 20
+"""A body shorter than this is not an analysis: the page is rejected."""
+
+
+def normalise_item(item: ArticleItem, *, tz: str) -> ArticleItem:
+    """Fill the normalised fields of ``item`` from its raw ones (in place; returns the item)."""
+    fetched = datetime.fromisoformat(item.page.fetched_at.replace("Z", "+00:00"))
+    item.title = normalise.clean_title(item.title_raw or "")
+    item.category = normalise.collapse_ws(item.category_raw or "") or None
+    item.trend_status = normalise.trend_status(item.trend_status_raw)
+    if item.published_raw is not None:
+        item.published_raw = normalise.collapse_ws(item.published_raw)
+        published = normalise.parse_published(item.published_raw, now=fetched, tz=tz)
+        if published is not None:
+            item.published_at = normalise.to_utc_iso(published)
+            item.published_local = normalise.to_local_iso(published, tz)
+    item.image_credit = normalise.clean_credit(item.image_credit_raw or "")
+    item.lead = normalise.body_text(item.lead_html or "")
+    item.body = normalise.strip_lead(normalise.body_text(item.body_html or ""), item.lead)
+    item.word_count = normalise.word_count(item.body)
+    return item
+
+
+def reject_reasons(item: ArticleItem) -> list[str]:
+    """Why ``item`` cannot be archived as an article (empty when it can)."""
+    reasons = []
+    if not item.url:
+        reasons.append("no URL")
+    if not item.title:
+        reasons.append("no title")
+    if item.published_at is None:
+        shown = f" (shown: {item.published_raw!r})" if item.published_raw else ""
+        reasons.append(f"no valid publication date{shown}")
+    if item.word_count < MIN_BODY_WORDS:
+        reasons.append(f"body too short ({item.word_count} words, at least {MIN_BODY_WORDS})")
+    return reasons
+
+
+class NormalisePipeline:
+    """Fill each item's normalised fields from its raw ones (archiver.normalise)."""
+
+    def __init__(self, tz: str) -> None:
+        self.tz = tz
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Read the site's timezone from the ARCHIVER_TIMEZONE setting."""
+        return cls(crawler.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk"))
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        """Normalise a not-yet-rejected item."""
+        if not item.reject_reasons:
+            normalise_item(item, tz=self.tz)
+        return item
+
+
+class ValidatePipeline:
+    """Mark items that cannot be archived with their reasons; they are stored as rejects."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Keep the crawler for its stats."""
+        return cls(crawler)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        """Set ``reject_reasons`` and count the outcome."""
+        if not item.reject_reasons:
+            item.reject_reasons = reject_reasons(item)
+        if self.crawler.stats is not None:
+            key = "archiver/rejected" if item.reject_reasons else "archiver/valid"
+            self.crawler.stats.inc_value(key)
+        return item
+
+
+class StorePipeline:
+    """Write items to the archive in batches, one transaction per batch; keep the run's row."""
+
+    def __init__(self, crawler: Crawler, db_path: str, batch_size: int, clock: Clock) -> None:
+        self.crawler = crawler
+        self.db_path = db_path
+        self.batch_size = batch_size
+        self.clock = clock
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.pending: list[ArticleItem] = []
+        self.outcomes: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Read ARCHIVER_DB, ARCHIVER_BATCH_SIZE and ARCHIVER_NOW; finish the run on close."""
+        pipeline = cls(
+            crawler,
+            crawler.settings.get("ARCHIVER_DB", "data/archive.db"),
+            crawler.settings.getint("ARCHIVER_BATCH_SIZE", 50),
+            clock_from_setting(crawler.settings.get("ARCHIVER_NOW")),
+        )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        """Open the archive and write the run's row (unfinished until the crawl ends)."""
+        self.archive = Archive(self.db_path).open()
+        spider = self.crawler.spider
+        self.run_id = self.archive.start_run(
+            mode=self.crawler.settings.get("ARCHIVER_MODE", "full"),
+            started_at=iso_utc(self.clock()),
+            base_url=getattr(spider, "base_url", ""),
+            timezone=self.crawler.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk"),
+        )
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        """Queue the item; write the queue when it is full."""
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the queued items in one transaction and count their outcomes."""
+        if not self.pending or self.archive is None:
+            return
+        results = self.archive.store_items(
+            self.pending, run_id=self.run_id, seen_at=iso_utc(self.clock())
+        )
+        self.pending = []
+        for outcome in results:
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value(f"archiver/items_{outcome}")
+
+    def close_spider(self) -> None:
+        """Write what is still queued."""
+        self.flush()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Record the failures and complete the run's row with its counts and exit code."""
+        if self.archive is None or self.run_id is None:
+            return
+        failures: list[tuple[str, str]] = getattr(spider, "failures", [])
+        stats: dict[str, Any] = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        finished_at = iso_utc(self.clock())
+        for url, why in failures:
+            self.archive.record_failure(url, why, run_id=self.run_id, at=finished_at)
+        exit_code = run_exit_code(reason, len(failures) + self.outcomes["rejected"])
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("archiver/exit_code", exit_code)
+        self.archive.finish_run(
+            self.run_id,
+            finished_at=finished_at,
+            counts={
+                "requests": int(stats.get("downloader/request_count", 0)),
+                "items_new": self.outcomes["new"],
+                "items_updated": self.outcomes["updated"],
+                "items_unchanged": self.outcomes["unchanged"],
+                "items_rejected": self.outcomes["rejected"],
+                "failures": len(failures),
+            },
+            finish_reason=reason,
+            exit_code=exit_code,
+            stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+        )
+        self.archive.close()
+        self.archive = None
+
+
+def run_exit_code(finish_reason: str, problems: int) -> int:
+    """0 when the crawl finished cleanly; 1 when pages failed or were rejected, or it stopped early.
+
+    ``problems`` counts failed and rejected pages; both are listed in the archive's ``rejects``.
+    """
+    return 0 if finish_reason == "finished" and problems == 0 else 1

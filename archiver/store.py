@@ -1,0 +1,886 @@
+"""The SQLite archive: schema, migrations, every write and every SQL statement of the project.
+
+The schema is a contract with the analysts (docs/schema.md): names are stable, changes come only as
+new numbered migrations (``PRAGMA user_version``), tables are never dropped or recreated on start.
+Timestamps are ISO 8601 strings, UTC with a ``Z`` suffix (``2026-11-28T10:00:00Z``); JSON columns
+hold UTF-8 JSON text; page bodies are zlib-compressed bytes.
+
+Connections use WAL mode, a 5000 ms busy timeout and enforced foreign keys. Every write runs inside
+one ``BEGIN IMMEDIATE`` transaction; SQL values are always bound parameters and identifiers are
+fixed in this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, NamedTuple, Self
+
+from sqlite_utils import Database
+
+from archiver.errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveLockedError,
+    ArchiveReadOnlyError,
+    SchemaTooNewError,
+    SearchQueryError,
+)
+from archiver.items import ArticleItem, RawPage
+
+BUSY_TIMEOUT_MS: Final = 5000
+"""How long a connection waits for another's lock before failing, in milliseconds."""
+
+PAGE_ENCODING: Final = "zlib"
+"""The value of ``pages.encoding``: how ``pages.body`` is compressed."""
+
+PAGE_ZLIB_LEVEL: Final = 1
+"""zlib level for page bodies: 1 is ~2.5x faster than 6 for ~25 % more bytes on HTML."""
+
+HASH_FIELDS: Final = (
+    "title", "category", "trend_status", "published_at", "image_url", "image_credit", "lead", "body",
+)
+"""The normalised fields whose values make up ``articles.content_hash``, in this order."""
+
+REVISION_COLUMNS: Final = (
+    "title", "category", "trend_status", "published_at", "published_local", "published_raw",
+    "image_url", "image_credit", "lead", "body", "word_count", "content_hash", "page_id",
+    "page_sha256",
+)
+"""The article columns copied into ``article_revisions`` when the content changes."""
+
+COVERAGE_FIELDS: Final = (
+    "title", "category", "trend_status", "published_at", "image_url", "image_credit", "lead", "body",
+)
+"""The fields whose share of non-empty values ``Archive.stats`` reports."""
+
+LINK_KINDS: Final = ("similar", "trend", "inline")
+"""The documented values of ``related_links.kind``."""
+
+NEW: Final = "new"
+UPDATED: Final = "updated"
+UNCHANGED: Final = "unchanged"
+REJECTED: Final = "rejected"
+
+COUNT_KEYS: Final = (
+    "requests", "items_new", "items_updated", "items_unchanged", "items_rejected", "failures",
+)
+"""The keys ``Archive.finish_run`` takes in ``counts`` (a missing key counts 0)."""
+
+
+class Migration(NamedTuple):
+    """One schema step: after its statements run, ``PRAGMA user_version`` is ``version``."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_CORE_TABLES = (
+    """CREATE TABLE pages (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        first_fetched_at TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        headers TEXT NOT NULL DEFAULT '{}',
+        body BLOB NOT NULL,
+        encoding TEXT NOT NULL DEFAULT 'zlib',
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX idx_pages_url_sha256 ON pages (url, sha256)",
+    """CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        site TEXT NOT NULL DEFAULT '',
+        lang TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        category TEXT,
+        trend_status TEXT,
+        published_at TEXT,
+        published_local TEXT,
+        published_raw TEXT,
+        image_url TEXT,
+        image_credit TEXT,
+        lead TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        word_count INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        title_raw TEXT,
+        category_raw TEXT,
+        trend_status_raw TEXT,
+        image_credit_raw TEXT,
+        template TEXT NOT NULL DEFAULT '',
+        field_sources TEXT NOT NULL DEFAULT '{}',
+        page_id INTEGER REFERENCES pages (id),
+        page_sha256 TEXT
+    )""",
+    "CREATE INDEX idx_articles_published_at ON articles (published_at)",
+    "CREATE INDEX idx_articles_category ON articles (category)",
+    """CREATE TABLE related_links (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        target_url TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        UNIQUE (source_id, target_url, kind)
+    )""",
+    "CREATE INDEX idx_related_links_target_url ON related_links (target_url)",
+    """CREATE TABLE article_revisions (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        category TEXT,
+        trend_status TEXT,
+        published_at TEXT,
+        published_local TEXT,
+        published_raw TEXT,
+        image_url TEXT,
+        image_credit TEXT,
+        lead TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        word_count INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL,
+        page_id INTEGER REFERENCES pages (id),
+        page_sha256 TEXT,
+        valid_from TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        UNIQUE (article_id, revision)
+    )""",
+    """CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        mode TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        requests INTEGER NOT NULL DEFAULT 0,
+        items_new INTEGER NOT NULL DEFAULT 0,
+        items_updated INTEGER NOT NULL DEFAULT 0,
+        items_unchanged INTEGER NOT NULL DEFAULT 0,
+        items_rejected INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        finish_reason TEXT,
+        exit_code INTEGER,
+        base_url TEXT NOT NULL DEFAULT '',
+        timezone TEXT NOT NULL DEFAULT 'Europe/Minsk',
+        stats TEXT NOT NULL DEFAULT '{}'
+    )""",
+    """CREATE TABLE rejects (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'invalid',
+        page_id INTEGER REFERENCES pages (id),
+        run_id INTEGER REFERENCES crawl_runs (id),
+        rejected_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_rejects_url ON rejects (url)",
+    "CREATE INDEX idx_rejects_run_id ON rejects (run_id)",
+)
+
+_FTS = (
+    # The shape sqlite-utils' enable_fts(..., create_triggers=True) writes, so that sqlite-utils
+    # and Datasette detect the index; the update trigger fires only when an indexed column is set.
+    """CREATE VIRTUAL TABLE articles_fts USING FTS5 (
+        title, lead, body,
+        tokenize='porter unicode61 remove_diacritics 2',
+        content="articles", content_rowid="id"
+    )""",
+    """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, lead, body)
+        VALUES (new.id, new.title, new.lead, new.body);
+    END""",
+    """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, lead, body)
+        VALUES ('delete', old.id, old.title, old.lead, old.body);
+    END""",
+    """CREATE TRIGGER articles_au AFTER UPDATE OF title, lead, body ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, lead, body)
+        VALUES ('delete', old.id, old.title, old.lead, old.body);
+        INSERT INTO articles_fts (rowid, title, lead, body)
+        VALUES (new.id, new.title, new.lead, new.body);
+    END""",
+    "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
+)
+
+_VIEW = (
+    """CREATE VIEW related_articles AS
+    SELECT
+        l.source_id AS source_id,
+        s.url AS source_url,
+        s.title AS source_title,
+        s.published_at AS source_published_at,
+        l.target_url AS target_url,
+        t.id AS target_id,
+        t.title AS target_title,
+        t.published_at AS target_published_at,
+        l.kind AS kind,
+        l.position AS position,
+        l.title AS link_title,
+        l.first_seen_at AS first_seen_at,
+        l.last_seen_at AS last_seen_at
+    FROM related_links AS l
+    JOIN articles AS s ON s.id = l.source_id
+    LEFT JOIN articles AS t ON t.url = l.target_url""",
+)
+
+MIGRATIONS: Final = (
+    Migration(1, "core tables and indexes", _CORE_TABLES),
+    Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
+    Migration(3, "related_articles view", _VIEW),
+)
+"""Every schema step, oldest first. Append only: never edit a released step."""
+
+SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].version
+"""The schema version this code writes (``PRAGMA user_version`` of an up-to-date archive)."""
+
+# --- hot-path statements, built once from fixed identifiers ----------------------------------
+_ARTICLE_INSERT_COLUMNS = (
+    "url", "site", "lang", "title", "category", "trend_status", "published_at", "published_local",
+    "published_raw", "image_url", "image_credit", "lead", "body", "word_count", "content_hash",
+    "title_raw", "category_raw", "trend_status_raw", "image_credit_raw", "template",
+    "field_sources", "page_id", "page_sha256",
+)
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_INSERT_COLUMNS)}, "
+    "first_seen_at, last_seen_at, updated_at, revision) "
+    f"VALUES ({', '.join('?' for _ in _ARTICLE_INSERT_COLUMNS)}, ?, ?, ?, 1)"
+)
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET {', '.join(f'{c} = ?' for c in _ARTICLE_INSERT_COLUMNS[1:])}, "
+    "revision = revision + 1, updated_at = ?, last_seen_at = max(last_seen_at, ?) WHERE id = ?"
+)
+_TOUCH_ARTICLE = (
+    "UPDATE articles SET last_seen_at = max(last_seen_at, ?), page_id = ?, page_sha256 = ? "
+    "WHERE id = ?"
+)
+_SAVE_REVISION = (
+    f"INSERT INTO article_revisions (article_id, revision, {', '.join(REVISION_COLUMNS)}, "
+    "valid_from, replaced_at) "
+    f"SELECT id, revision, {', '.join(REVISION_COLUMNS)}, updated_at, ? FROM articles WHERE id = ?"
+)
+_UPSERT_LINK = (
+    "INSERT INTO related_links "
+    "(source_id, target_url, position, title, kind, first_seen_at, last_seen_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (source_id, target_url, kind) DO UPDATE SET "
+    "position = excluded.position, title = excluded.title, "
+    "last_seen_at = max(last_seen_at, excluded.last_seen_at)"
+)
+_INSERT_PAGE = (
+    "INSERT INTO pages (url, fetched_at, first_fetched_at, status, headers, body, encoding, size, "
+    "sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+_SEARCH = """
+SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
+       a.category AS category,
+       snippet(articles_fts, -1, '[', ']', '…', 16) AS snippet,
+       bm25(articles_fts, 10.0, 4.0, 1.0) AS rank
+FROM articles_fts
+JOIN articles AS a ON a.id = articles_fts.rowid
+WHERE articles_fts MATCH ?
+ORDER BY rank, a.published_at DESC
+LIMIT ?
+"""
+
+EXAMPLE_QUERIES: Final = (
+    (
+        "Articles per year and category",
+        (
+            "SELECT substr(published_at, 1, 4) AS year, category, count(*) AS articles\n"
+            "FROM articles GROUP BY year, category ORDER BY year DESC, articles DESC LIMIT 8;"
+        ),
+    ),
+    (
+        "The most-linked articles (related links resolved by the related_articles view)",
+        (
+            "SELECT target_title, target_url, count(*) AS inbound_links\n"
+            "FROM related_articles WHERE target_id IS NOT NULL\n"
+            "GROUP BY target_url ORDER BY inbound_links DESC, target_url LIMIT 5;"
+        ),
+    ),
+    (
+        "Full-text search: the best matches for 'Minsk'",
+        (
+            "SELECT a.published_at, a.title\n"
+            "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid\n"
+            "WHERE articles_fts MATCH 'Minsk'\n"
+            "ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT 5;"
+        ),
+    ),
+)
+"""(title, SQL) of the example queries shown by ``archiver demo`` and in docs/schema.md."""
+
+
+def content_hash(item: ArticleItem) -> str:
+    """SHA-256 hex of the item's normalised content.
+
+    The HASH_FIELDS values (None as empty) joined with ``\\x1f``, encoded as UTF-8.
+    """
+    values = (getattr(item, name) for name in HASH_FIELDS)
+    joined = "\x1f".join("" if value is None else str(value) for value in values)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _describe(exc: sqlite3.Error) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _translate(exc: sqlite3.Error, path: Path) -> ArchiveError:
+    """The ArchiveError subclass, with one clear sentence, for an sqlite3 error on ``path``."""
+    message = _describe(exc)
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return ArchiveLockedError(
+            f"archive {path} is locked by another process (waited {BUSY_TIMEOUT_MS} ms)"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return ArchiveReadOnlyError(f"archive {path} is read-only ({message})")
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return ArchiveCorruptError(f"{path} is not an archive or is damaged ({message})")
+    if "unable to open" in lowered:
+        return ArchiveError(f"cannot open archive {path} ({message})")
+    return ArchiveError(f"archive {path}: {message}")
+
+
+class Archive:
+    """The SQLite archive at ``path``: open it, store items, query it.
+
+    ``Archive(path)`` only remembers the path; ``open()`` connects (and migrates), ``close()`` or the
+    ``with`` block ends the connection.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.readonly = False
+        self._db: Database | None = None
+
+    # --- connection ---------------------------------------------------------------------------
+    def open(self, *, readonly: bool = False) -> Self:
+        """Connect, set the pragmas and bring the schema up to date (not when ``readonly``).
+
+        Raises ArchiveCorruptError (not a database, damaged, or another program's database),
+        ArchiveReadOnlyError (a write is needed but the file or its directory is read-only),
+        SchemaTooNewError (written by a newer archiver; the file is left untouched),
+        ArchiveLockedError (another process held the lock for 5 s) or ArchiveError (otherwise).
+        Opening an open archive does nothing.
+        """
+        if self._db is not None:
+            return self
+        conn = self._connect(readonly=readonly)
+        try:
+            self._prepare(conn, readonly=readonly)
+        except BaseException:
+            conn.close()
+            raise
+        self.readonly = readonly
+        self._db = Database(conn, execute_plugins=False)
+        return self
+
+    def _connect(self, *, readonly: bool) -> sqlite3.Connection:
+        path = self.path
+        try:
+            if readonly:
+                if not path.is_file():
+                    raise ArchiveError(f"no archive at {path}")
+                uri = path.resolve().as_uri() + "?mode=ro"
+                return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and not _writable(path):
+                raise ArchiveReadOnlyError(f"archive {path} is read-only (a write is needed)")
+            if not _writable(path.parent):
+                raise ArchiveReadOnlyError(
+                    f"the directory of archive {path} is read-only (a write is needed)"
+                )
+            return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise _translate(exc, path) from exc
+        except OSError as exc:
+            raise ArchiveError(f"cannot open archive {path} ({exc.strerror or exc})") from exc
+
+    def _prepare(self, conn: sqlite3.Connection, *, readonly: bool) -> None:
+        """Pragmas, version checks and migrations; reads the header before anything is written."""
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            version = self._check_version(conn)
+            conn.execute("PRAGMA foreign_keys = ON")
+            if readonly:
+                if version < SCHEMA_VERSION:
+                    raise ArchiveError(
+                        f"archive {self.path} has schema version {version}, this archiver reads "
+                        f"{SCHEMA_VERSION}: open it once for writing to migrate it"
+                    )
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if version < SCHEMA_VERSION:
+                self._migrate(conn)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from exc
+
+    def _check_version(self, conn: sqlite3.Connection) -> int:
+        """The file's schema version; raises when it is newer or the database is not an archive."""
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"archive {self.path} has schema version {version}, newer than this archiver's "
+                f"{SCHEMA_VERSION}: upgrade the archiver"
+            )
+        if version == 0:
+            objects = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+            if objects:
+                raise ArchiveCorruptError(
+                    f"{self.path} is an SQLite database but not an archive (it has tables and "
+                    "no schema version)"
+                )
+        return version
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Apply the pending migrations in one transaction, re-reading the version under the lock."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = self._check_version(conn)
+            for migration in MIGRATIONS:
+                if migration.version <= current:
+                    continue
+                for statement in migration.statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {migration.version:d}")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+    def close(self) -> None:
+        """Close the connection (``PRAGMA optimize`` first when writable); safe to call twice."""
+        if self._db is None:
+            return
+        db, self._db = self._db, None
+        try:
+            if not self.readonly:
+                db.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass  # an optimisation hint only; closing must not fail over it
+        finally:
+            db.close()
+
+    def __enter__(self) -> Self:
+        """Open the archive (for writing) unless it is open already."""
+        return self.open() if self._db is None else self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the archive."""
+        self.close()
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils Database of the open archive (raises ArchiveError when closed)."""
+        if self._db is None:
+            raise ArchiveError(f"archive {self.path} is not open: call open() first")
+        return self._db
+
+    @property
+    def schema_version(self) -> int:
+        """``PRAGMA user_version`` of the open archive."""
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed at the end, rolled back on any error.
+
+        sqlite3 errors become ArchiveError subclasses.
+        """
+        if self.readonly:
+            raise ArchiveReadOnlyError(f"archive {self.path} was opened read-only")
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from exc
+        try:
+            yield conn
+            conn.commit()
+        except sqlite3.Error as exc:
+            conn.rollback()
+            raise _translate(exc, self.path) from exc
+        except BaseException:
+            conn.rollback()
+            raise
+
+    # --- runs ---------------------------------------------------------------------------------
+    def start_run(
+        self, *, mode: str, started_at: str, base_url: str = "", timezone: str = "Europe/Minsk"
+    ) -> int:
+        """Insert an unfinished ``crawl_runs`` row and return its id.
+
+        mode: ``full`` or ``incremental``; started_at: ISO 8601 UTC; timezone: IANA name.
+        """
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO crawl_runs (mode, started_at, base_url, timezone) VALUES (?, ?, ?, ?)",
+                (mode, started_at, base_url, timezone),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        finished_at: str,
+        counts: Mapping[str, int],
+        finish_reason: str,
+        exit_code: int,
+        stats: Mapping[str, object] | None = None,
+    ) -> None:
+        """Complete a run's row: finish time (ISO 8601 UTC), counts, reason, exit code, stats.
+
+        ``counts`` takes the COUNT_KEYS (a missing key is 0, an unknown one a ValueError);
+        ``stats`` is stored as JSON text (values that JSON cannot hold are stored as strings).
+        """
+        unknown = sorted(set(counts) - set(COUNT_KEYS))
+        if unknown:
+            raise ValueError(f"unknown run count(s): {', '.join(unknown)}")
+        values = [int(counts.get(key, 0)) for key in COUNT_KEYS]
+        stats_json = json.dumps(dict(stats or {}), ensure_ascii=False, sort_keys=True, default=str)
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE crawl_runs SET finished_at = ?, requests = ?, items_new = ?, "
+                "items_updated = ?, items_unchanged = ?, items_rejected = ?, failures = ?, "
+                "finish_reason = ?, exit_code = ?, stats = ? WHERE id = ?",
+                (finished_at, *values, finish_reason, exit_code, stats_json, run_id),
+            )
+            if cursor.rowcount == 0:
+                raise ArchiveError(f"archive {self.path} has no crawl run {run_id}")
+
+    def runs(self, limit: int = 20) -> list[dict[str, object]]:
+        """The newest ``limit`` crawl_runs rows, newest first; ``stats`` parsed from JSON."""
+        rows = list(
+            self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
+        )
+        for row in rows:
+            row["stats"] = _loads(row.get("stats"))
+        return rows
+
+    def record_failure(self, url: str, reason: str, *, run_id: int | None, at: str) -> None:
+        """Record a page that could not be fetched as a ``rejects`` row of kind ``failed``.
+
+        at: ISO 8601 UTC. No page is kept (there is none). The same failure twice in one run is
+        one row.
+        """
+        with self._write() as conn:
+            self._insert_reject(
+                conn, url=url, reason=reason, kind="failed", page_id=None, run_id=run_id, at=at
+            )
+
+    # --- items --------------------------------------------------------------------------------
+    def store_items(
+        self, items: Sequence[ArticleItem], *, run_id: int | None, seen_at: str
+    ) -> list[str]:
+        """Store a batch in one transaction; return each item's outcome, in order.
+
+        Outcomes: ``new``, ``updated`` (content changed: the old version goes to
+        article_revisions), ``unchanged`` (only last_seen_at and the page reference change) or
+        ``rejected`` (``item.reject_reasons`` set: a rejects row, reasons joined with ``; ``).
+        Every item's raw page is kept in ``pages`` (one row per distinct url + bytes).
+        seen_at: ISO 8601 UTC, the time of the batch.
+        """
+        outcomes: list[str] = []
+        with self._write() as conn:
+            for item in items:
+                page_id, sha = self._save_page(conn, item.page)
+                if item.reject_reasons:
+                    self._insert_reject(
+                        conn, url=item.url or item.page.url, reason="; ".join(item.reject_reasons),
+                        kind="invalid", page_id=page_id, run_id=run_id, at=seen_at,
+                    )
+                    outcomes.append(REJECTED)
+                    continue
+                article_id, outcome = self._upsert_article(conn, item, page_id, sha, seen_at)
+                self._upsert_links(conn, article_id, item, seen_at)
+                outcomes.append(outcome)
+        return outcomes
+
+    def _save_page(self, conn: sqlite3.Connection, page: RawPage) -> tuple[int, str]:
+        """The pages row id and sha256 for ``page``; compresses and inserts only unseen bytes.
+
+        A page fetched again with the same bytes keeps its row: ``fetched_at`` moves to the
+        latest fetch, ``first_fetched_at``, status and headers stay those of the first.
+        """
+        sha = hashlib.sha256(page.body).hexdigest()
+        row = conn.execute(
+            "SELECT id FROM pages WHERE url = ? AND sha256 = ?", (page.url, sha)
+        ).fetchone()
+        if row is not None:
+            conn.execute(
+                "UPDATE pages SET fetched_at = max(fetched_at, ?) WHERE id = ?",
+                (page.fetched_at, row[0]),
+            )
+            return int(row[0]), sha
+        headers = json.dumps(page.headers, ensure_ascii=False, separators=(",", ":"))
+        cursor = conn.execute(
+            _INSERT_PAGE,
+            (
+                page.url, page.fetched_at, page.fetched_at, page.status, headers,
+                zlib.compress(page.body, PAGE_ZLIB_LEVEL), PAGE_ENCODING, len(page.body), sha,
+            ),
+        )
+        return int(cursor.lastrowid or 0), sha
+
+    def _insert_reject(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        url: str,
+        reason: str,
+        kind: str,
+        page_id: int | None,
+        run_id: int | None,
+        at: str,
+    ) -> None:
+        """Insert a rejects row unless the same url, reason, page and run are there already."""
+        exists = conn.execute(
+            "SELECT 1 FROM rejects WHERE url = ? AND reason = ? AND kind = ? "
+            "AND page_id IS ? AND run_id IS ?",
+            (url, reason, kind, page_id, run_id),
+        ).fetchone()
+        if exists is None:
+            conn.execute(
+                "INSERT INTO rejects (url, reason, kind, page_id, run_id, rejected_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (url, reason, kind, page_id, run_id, at),
+            )
+
+    def _upsert_article(
+        self, conn: sqlite3.Connection, item: ArticleItem, page_id: int, sha: str, seen_at: str
+    ) -> tuple[int, str]:
+        """Insert, touch or revise the article at ``item.url``; return its id and the outcome."""
+        digest = content_hash(item)
+        row = conn.execute(
+            "SELECT id, content_hash FROM articles WHERE url = ?", (item.url,)
+        ).fetchone()
+        if row is not None and row[1] == digest:
+            conn.execute(_TOUCH_ARTICLE, (seen_at, page_id, sha, row[0]))
+            return int(row[0]), UNCHANGED
+        values = (
+            item.url, item.site, item.lang, item.title, item.category, item.trend_status,
+            item.published_at, item.published_local, item.published_raw, item.image_url,
+            item.image_credit, item.lead, item.body, item.word_count, digest, item.title_raw,
+            item.category_raw, item.trend_status_raw, item.image_credit_raw, item.template,
+            json.dumps(item.field_sources, ensure_ascii=False, sort_keys=True), page_id, sha,
+        )
+        if row is None:
+            cursor = conn.execute(_INSERT_ARTICLE, (*values, seen_at, seen_at, seen_at))
+            return int(cursor.lastrowid or 0), NEW
+        conn.execute(_SAVE_REVISION, (seen_at, row[0]))
+        conn.execute(_UPDATE_ARTICLE, (*values[1:], seen_at, seen_at, row[0]))
+        return int(row[0]), UPDATED
+
+    def _upsert_links(
+        self, conn: sqlite3.Connection, article_id: int, item: ArticleItem, seen_at: str
+    ) -> None:
+        """Upsert the item's links; the first of duplicate (target_url, kind) pairs wins."""
+        seen: set[tuple[str, str]] = set()
+        rows = []
+        for link in item.related:
+            key = (link.target_url, link.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(
+                (article_id, link.target_url, link.position, link.title, link.kind, seen_at, seen_at)
+            )
+        if rows:
+            conn.executemany(_UPSERT_LINK, rows)
+
+    # --- reading ------------------------------------------------------------------------------
+    def known_urls(self) -> set[str]:
+        """The URLs of every archived article."""
+        return {row[0] for row in self.db.execute("SELECT url FROM articles")}
+
+    def get_article(self, url: str) -> dict[str, object] | None:
+        """The articles row at ``url`` (columns as stored) plus ``related``: its links, by kind and
+        position, each with ``target_id`` (None until the target is archived); None if absent."""
+        rows = list(self.db.query("SELECT * FROM articles WHERE url = ?", (url,)))
+        if not rows:
+            return None
+        article: dict[str, object] = rows[0]
+        article["related"] = list(
+            self.db.query(
+                "SELECT l.target_url, l.title, l.position, l.kind, l.first_seen_at, "
+                "l.last_seen_at, t.id AS target_id FROM related_links AS l "
+                "LEFT JOIN articles AS t ON t.url = l.target_url "
+                "WHERE l.source_id = ? ORDER BY l.kind, l.position, l.id",
+                (article["id"],),
+            )
+        )
+        return article
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, object]]:
+        """Full-text search (FTS5 query syntax) over title, lead and body, best match first.
+
+        Each hit: id, url, title, published_at, category, snippet (matches in ``[ ]``, ``…`` for
+        cuts) and rank (bm25 with title weighted 10, lead 4, body 1; lower is better).
+        Raises SearchQueryError (a ValueError) when the query is empty or malformed.
+        """
+        if not query.strip():
+            raise SearchQueryError("empty search query")
+        try:
+            return list(self.db.query(_SEARCH, (query, limit)))
+        except sqlite3.OperationalError as exc:
+            message = _describe(exc)
+            if "locked" in message or "busy" in message:
+                raise _translate(exc, self.path) from exc
+            raise SearchQueryError(f"bad search query {query!r}: {message}") from exc
+
+    def stats(self) -> dict[str, object]:
+        """What the archive holds.
+
+        Keys: ``totals`` (articles, revisions, related_links, resolved_links, pages, rejects,
+        runs), ``published`` (first, last: ISO 8601 UTC or None), ``per_year`` (year -> articles,
+        by published_at, ``unknown`` for none), ``per_category`` (category -> articles, most
+        first, ``(none)`` for none), ``top_credits`` (image credit -> articles, the 10 most used;
+        credits joined with ``; `` count once each) and ``field_coverage`` (field -> share of
+        articles with a non-empty value, 0.0 to 1.0).
+        """
+        one = self._scalar
+        totals = {
+            "articles": one("SELECT count(*) FROM articles"),
+            "revisions": one("SELECT count(*) FROM article_revisions"),
+            "related_links": one("SELECT count(*) FROM related_links"),
+            "resolved_links": one(
+                "SELECT count(*) FROM related_links WHERE target_url IN (SELECT url FROM articles)"
+            ),
+            "pages": one("SELECT count(*) FROM pages"),
+            "rejects": one("SELECT count(*) FROM rejects"),
+            "runs": one("SELECT count(*) FROM crawl_runs"),
+        }
+        first, last = self.db.execute(
+            "SELECT min(published_at), max(published_at) FROM articles"
+        ).fetchone()
+        per_year = {
+            str(year or "unknown"): count
+            for year, count in self.db.execute(
+                "SELECT substr(published_at, 1, 4) AS year, count(*) FROM articles "
+                "GROUP BY year ORDER BY year"
+            )
+        }
+        per_category = {
+            str(category or "(none)"): count
+            for category, count in self.db.execute(
+                "SELECT category, count(*) AS n FROM articles GROUP BY category "
+                "ORDER BY n DESC, category"
+            )
+        }
+        credit_counts: Counter[str] = Counter()
+        for credit, count in self.db.execute(
+            "SELECT image_credit, count(*) FROM articles WHERE coalesce(image_credit, '') <> '' "
+            "GROUP BY image_credit"
+        ):
+            for name in {part.strip() for part in str(credit).split(";")} - {""}:
+                credit_counts[name] += count
+        top_credits = dict(sorted(credit_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
+        filled = ", ".join(f"sum(coalesce({name}, '') <> '')" for name in COVERAGE_FIELDS)
+        row = self.db.execute(f"SELECT count(*), {filled} FROM articles").fetchone()
+        total = int(row[0])
+        coverage = {
+            name: (int(value or 0) / total if total else 0.0)
+            for name, value in zip(COVERAGE_FIELDS, row[1:], strict=True)
+        }
+        return {
+            "totals": totals,
+            "published": {"first": first, "last": last},
+            "per_year": per_year,
+            "per_category": per_category,
+            "top_credits": top_credits,
+            "field_coverage": coverage,
+        }
+
+    def _scalar(self, sql: str) -> int:
+        return int(self.db.execute(sql).fetchone()[0])
+
+    def example_queries(self) -> list[tuple[str, str, list[dict[str, object]]]]:
+        """(title, SQL, result rows) of EXAMPLE_QUERIES, for ``archiver demo``."""
+        return [(title, sql, list(self.db.query(sql))) for title, sql in EXAMPLE_QUERIES]
+
+    def iter_pages(self, *, latest_only: bool = False, batch: int = 200) -> Iterator[RawPage]:
+        """Every stored page, decompressed, in the order first stored (pages.id).
+
+        latest_only: only the most recently fetched version of each url. Reads ``batch`` rows at
+        a time, so the archive can be written while iterating.
+        """
+        where = (
+            "AND p.id = (SELECT q.id FROM pages AS q WHERE q.url = p.url "
+            "ORDER BY q.fetched_at DESC, q.id DESC LIMIT 1)"
+            if latest_only
+            else ""
+        )
+        sql = (
+            "SELECT p.id, p.url, p.fetched_at, p.status, p.headers, p.body, p.encoding "
+            f"FROM pages AS p WHERE p.id > ? {where} ORDER BY p.id LIMIT ?"
+        )
+        last_id = 0
+        while True:
+            rows = self.db.execute(sql, (last_id, batch)).fetchall()
+            if not rows:
+                return
+            for page_id, url, fetched_at, status, headers, body, encoding in rows:
+                last_id = page_id
+                yield RawPage(
+                    url=url,
+                    fetched_at=fetched_at,
+                    status=int(status),
+                    headers=json.loads(headers),
+                    body=_decode_body(bytes(body), encoding, page_id),
+                )
+
+    def integrity_check(self) -> list[str]:
+        """The rows of ``PRAGMA integrity_check`` (``["ok"]`` for a sound file)."""
+        return [str(row[0]) for row in self.db.execute("PRAGMA integrity_check")]
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write ``path`` (a file or a directory)."""
+    return os.access(path, os.W_OK)
+
+
+def _decode_body(data: bytes, encoding: str, page_id: int) -> bytes:
+    if encoding == PAGE_ENCODING:
+        return zlib.decompress(data)
+    if encoding in ("", "identity"):
+        return data
+    raise ArchiveError(f"page {page_id} has an unknown body encoding {encoding!r}")
+
+
+def _loads(text: Any) -> object:
+    """Parsed JSON text; the text itself when it is not JSON."""
+    if not isinstance(text, str):
+        return text
+    try:
+        parsed: object = json.loads(text)
+    except ValueError:
+        return text
+    return parsed

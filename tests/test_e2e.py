@@ -1,0 +1,109 @@
+"""End to end: crawl a 200-article replica on loopback and compare the archive with its ground truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archiver.store import Archive
+
+from tests.conftest import FROZEN_NOW, Replica, run_cli
+
+pytestmark = pytest.mark.e2e
+
+ARTICLE_FIELDS = (
+    "url", "site", "lang", "title", "category", "trend_status", "published_at", "published_local",
+    "published_raw", "image_url", "image_credit", "lead", "body", "word_count",
+)
+LATER = "2026-11-29T08:00:00Z"
+
+
+def table(db_path: Path, name: str) -> list[dict[str, Any]]:
+    with Archive(db_path).open(readonly=True) as archive:
+        return list(archive.db[name].rows)
+
+
+@pytest.fixture(scope="module")
+def crawled(replica_200: Replica, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("e2e") / "archive.db"
+    result = run_cli(
+        "crawl", "--base-url", replica_200.base_url, "--db", str(db),
+        "-s", f"ARCHIVER_NOW={FROZEN_NOW}", "-s", "ARCHIVER_PROGRESS_INTERVAL=1",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "progress:" in result.stderr
+    return db
+
+
+def test_every_article_archived_with_every_field_equal(replica_200: Replica, crawled: Path) -> None:
+    truth = replica_200.truth()
+    rows = {row["url"]: row for row in table(crawled, "articles")}
+    assert set(rows) == set(truth)
+    mismatches = [
+        (url, field, rows[url][field], expected[field])
+        for url, expected in truth.items()
+        for field in ARTICLE_FIELDS
+        if rows[url][field] != expected[field]
+    ]
+    assert mismatches == []
+
+
+def test_every_related_link_stored_and_resolved(replica_200: Replica, crawled: Path) -> None:
+    truth = replica_200.truth()
+    ids = {row["url"]: row["id"] for row in table(crawled, "articles")}
+    stored = {
+        (link["source_id"], link["target_url"], link["kind"], link["position"], link["title"])
+        for link in table(crawled, "related_links")
+    }
+    expected = {
+        (ids[url], rel["target_url"], rel["kind"], rel["position"], rel["title"])
+        for url, rec in truth.items()
+        for rel in rec["related"]  # type: ignore[attr-defined]
+    }
+    assert stored == expected
+    view = table(crawled, "related_articles")
+    assert len(view) == len(expected)
+    assert all(row["target_id"] == ids[row["target_url"]] for row in view)
+    assert all(row["target_title"] for row in view)
+
+
+def test_run_log_and_fts(replica_200: Replica, crawled: Path) -> None:
+    runs = table(crawled, "crawl_runs")
+    assert len(runs) == 1
+    run = runs[0]
+    assert run["finished_at"] == FROZEN_NOW
+    assert run["items_new"] == 200
+    assert run["items_rejected"] == 0
+    assert run["failures"] == 0
+    assert run["exit_code"] == 0
+    assert run["requests"] >= 200
+    with Archive(crawled).open(readonly=True) as archive:
+        hits = archive.search("Minsk", limit=500)
+    assert len(hits) > 100
+    assert len(table(crawled, "pages")) == 200
+
+
+def test_search_command_finds_minsk(crawled: Path) -> None:
+    result = run_cli("search", "Minsk", "--db", str(crawled), "--limit", "5", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip().splitlines()) == 5
+
+
+def test_second_crawl_changes_no_row(replica_200: Replica, crawled: Path) -> None:
+    before = {name: table(crawled, name) for name in ("articles", "related_links", "pages")}
+    result = run_cli(
+        "crawl", "--base-url", replica_200.base_url, "--db", str(crawled), "-s", f"ARCHIVER_NOW={LATER}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = {name: table(crawled, name) for name in ("articles", "related_links", "pages")}
+
+    def without_seen(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k not in ("last_seen_at", "fetched_at")} for r in rows]
+
+    for name, rows in before.items():
+        assert without_seen(after[name]) == without_seen(rows), name
+    assert {row["last_seen_at"] for row in after["articles"]} == {LATER}
+    runs = table(crawled, "crawl_runs")
+    assert runs[-1]["items_unchanged"] == 200
+    assert runs[-1]["items_new"] == 0

@@ -1,0 +1,308 @@
+"""archiver.normalise: golden tables (tests/fixtures/normalise/*.json) and hypothesis properties."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archiver.normalise import (
+    body_text,
+    canonical_url,
+    clean_credit,
+    clean_title,
+    collapse_ws,
+    parse_published,
+    strip_lead,
+    to_local_iso,
+    to_utc_iso,
+    trend_status,
+    word_count,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "normalise"
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+
+
+def table(name: str) -> dict[str, Any]:
+    with (FIXTURES / f"{name}.json").open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def cases(name: str, *fields: str) -> list[Any]:
+    """The rows of a golden table as pytest params, each with its note (or input) as id."""
+    rows = table(name)["cases"]
+    return [
+        pytest.param(*(row.get(field) for field in fields), id=row.get("note") or repr(row[fields[0]]))
+        for row in rows
+    ]
+
+
+# --- golden tables ---------------------------------------------------------------------------
+
+
+def test_published_table_uses_the_frozen_now() -> None:
+    assert table("published")["now"] == to_utc_iso(NOW)
+    assert len(table("published")["cases"]) >= 60
+
+
+@pytest.mark.parametrize(("raw", "tz", "expected"), cases("published", "raw", "tz", "expected"))
+def test_parse_published(raw: str, tz: str | None, expected: str | None) -> None:
+    result = parse_published(raw, now=NOW, tz=tz or "Europe/Minsk")
+    assert (None if result is None else to_utc_iso(result)) == expected
+    if result is not None:
+        assert result.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(("raw", "expected"), cases("titles", "raw", "expected"))
+def test_clean_title(raw: str, expected: str) -> None:
+    assert clean_title(raw) == expected
+    assert clean_title(expected) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), cases("credits", "raw", "expected"))
+def test_clean_credit(raw: str, expected: str | None) -> None:
+    assert clean_credit(raw) == expected
+    if expected is not None:
+        assert clean_credit(expected) == expected
+
+
+@pytest.mark.parametrize(("html", "expected"), cases("body_text", "html", "expected"))
+def test_body_text(html: str, expected: str) -> None:
+    assert body_text(html) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), cases("canonical_url", "raw", "expected"))
+def test_canonical_url(raw: str, expected: str) -> None:
+    assert canonical_url(raw) == expected
+    assert canonical_url(expected) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), cases("trend_status", "raw", "expected"))
+def test_trend_status(raw: str | None, expected: str | None) -> None:
+    assert trend_status(raw) == expected
+
+
+@pytest.mark.parametrize(("body", "lead", "expected"), cases("strip_lead", "body", "lead", "expected"))
+def test_strip_lead(body: str, lead: str, expected: str) -> None:
+    assert strip_lead(body, lead) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), cases("collapse_ws", "raw", "expected"))
+def test_collapse_ws(raw: str, expected: str) -> None:
+    assert collapse_ws(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("utc", "tz", "utc_iso", "local_iso"), cases("iso", "utc", "tz", "utc_iso", "local_iso")
+)
+def test_iso_formats(utc: str, tz: str | None, utc_iso: str, local_iso: str) -> None:
+    instant = datetime.fromisoformat(utc).replace(tzinfo=UTC)
+    assert to_utc_iso(instant) == utc_iso
+    assert to_local_iso(instant, tz or "Europe/Minsk") == local_iso
+
+
+def test_table_sizes() -> None:
+    """The brief's minimum number of golden cases per table."""
+    sizes = {name: len(table(name)["cases"]) for name in ("credits", "titles", "body_text", "canonical_url")}
+    assert sizes["credits"] >= 30
+    assert sizes["titles"] >= 20
+    assert sizes["body_text"] >= 15
+    assert sizes["canonical_url"] >= 10
+
+
+def test_word_count() -> None:
+    assert word_count("") == 0
+    assert word_count("One two\n\nthree - four") == 5  # "-" is a word too
+    assert word_count(body_text("<p>One</p><ul><li>two</li></ul>")) == 3  # "-" counts as a word
+
+
+def test_unknown_timezone_is_a_configuration_error() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        parse_published("November 07, 2016 10:41", now=NOW, tz="Mars/Olympus")
+
+
+def test_naive_now_is_taken_as_utc() -> None:
+    result = parse_published("2 hours ago", now=NOW.replace(tzinfo=None))
+    assert result == NOW - timedelta(hours=2)
+
+
+def test_the_site_format_round_trips_local_times() -> None:
+    """Every minute the site could show parses back to the instant it stands for."""
+    instant = datetime(2009, 1, 1, tzinfo=UTC)
+    while instant < datetime(2013, 1, 1, tzinfo=UTC):
+        local = to_local_iso(instant)
+        shown = datetime.fromisoformat(local).strftime("%B %d, %Y %H:%M")
+        assert parse_published(shown, now=NOW) == instant, shown
+        instant += timedelta(hours=7, minutes=13)
+
+
+# --- properties ------------------------------------------------------------------------------
+
+# NORMALISE_EXAMPLES=5000 for a stress run; the default keeps the file fast
+FEW = settings(
+    max_examples=int(os.environ.get("NORMALISE_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+HTML_PIECES = [
+    "<p>", "</p>", "<br>", "<br/>", "<div class='share'>", "<div>", "</div>", "<ul>", "</ul>",
+    "<li>", "</li>", "<ol>", "<b>", "</b>", "<script>", "</script>", "<style>", "</style>",
+    "<!--", "-->", "<!-- header -->", "<?pi x?>", "&nbsp;", "&amp;", "&lt;", "&#0;", "&#xD800;",
+    "<pre>", "</pre>", "<table><tr><td>", "</td></tr></table>", "<figcaption>", "<h2>", "</h2>",
+    "</body></html>", "<html><head><title>t</title></head><body>", "\x00", "\u00ad", "\u200b",
+    "\n", " ", "<", ">", "<a href='x'>", "</a>", "<template>", "<noscript>", "<iframe>",
+    '<p class="related">', "<blockquote>", "</blockquote>", "<meta charset='latin-1'>",
+]  # fmt: skip
+DATE_PIECES = [
+    "November", "Nov", "07", "7", "2016", "1994", "2026", "10:41", "3:05", "pm", "am", ",", ".",
+    "/", " ", "ago", "2 hours", "yesterday", "вчера", "ноября", "лістапада", "г.", "T", "Z",
+    "+03:00", "-0500", "GMT", "Published:", "Mon,", "2016-11-07", "31", "12", "00", "99",
+]  # fmt: skip
+CREDIT_PIECES = [
+    "Image:", "Photo", "photos -", "©", "(c)", "Фото:", "Крыніца", "by", "TUT.BY", "BelTA", ",", ";",
+    " / ", " and ", " і ", ".", "-", "\u2014", "https://www.tut.by/a,b", "www.x.by", "&amp;", "&copy;",
+    "<b>", "</b>", "\u00a0", "\u200b", " ", ":", "Source", "Credit", "e\u0301",
+]  # fmt: skip
+TITLE_PIECES = [
+    " | Belarus in Focus", " - Belarus in Focus", "\u2014Belarus in Focus", "BELARUS IN FOCUS", "|",
+    "&amp;", "&amp;amp;", "&lt;b&gt;", "<i>", "</i>", "&nbsp;", "\u00ad", "\u200b", "e\u0301",
+    "\u201cq\u201d", " ", "\n", "&#8203;", "&", "amp;", "<", ">",
+]  # fmt: skip
+
+
+def pieces(choices: list[str], size: int, max_pieces: int, sep: str = "") -> st.SearchStrategy[str]:
+    """Text made of typical fragments mixed with arbitrary short text."""
+    parts = st.one_of(st.sampled_from(choices), st.text(max_size=size))
+    return st.lists(parts, max_size=max_pieces).map(sep.join)
+
+
+HTMLISH = pieces(HTML_PIECES, 8, 30)
+DATEISH = pieces(DATE_PIECES, 4, 8, " ")
+CREDITISH = pieces(CREDIT_PIECES, 3, 10)
+TITLEISH = pieces(TITLE_PIECES, 3, 10)
+
+PLAIN = st.text(st.characters(exclude_characters="<&", exclude_categories=("Cs",)), max_size=200)
+
+HTTP_URLS = st.builds(
+    "{}://{}{}/{}{}{}".format,
+    st.sampled_from(["http", "https", "HTTP"]),
+    st.sampled_from(["belarusinfocus.info", "WWW.Example.com", "x.by", "пример.рф"]),
+    st.sampled_from(["", ":80", ":443", ":8080"]),
+    st.lists(st.text("aZ09-_.~%é ", max_size=6), max_size=3).map("/".join),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "utm_source", "fbclid", "Q", "page", "é"]), st.text("ab1 +%", max_size=3)
+        ),
+        max_size=3,
+    ).map(lambda pairs: "?" + "&".join(f"{k}={v}" for k, v in pairs) if pairs else ""),
+    st.sampled_from(["", "#frag", "#"]),
+)
+
+
+@FEW
+@given(st.text())
+def test_text_functions_never_raise(text: str) -> None:
+    collapse_ws(text)
+    clean_title(text)
+    clean_credit(text)
+    canonical_url(text)
+    trend_status(text)
+    strip_lead(text, text[: len(text) // 2])
+    word_count(text)
+    body_text(text)
+
+
+@FEW
+@given(HTMLISH)
+def test_body_text_never_raises_on_htmlish_text(html: str) -> None:
+    text = body_text(html)
+    assert "\n\n\n" not in text
+    assert text == text.strip()
+    for line in text.split("\n"):
+        assert line == collapse_ws(line)
+
+
+@FEW
+@given(st.one_of(st.text(max_size=60), DATEISH))
+def test_parse_published_is_aware_utc_and_in_range(raw: str) -> None:
+    result = parse_published(raw, now=NOW)
+    if result is not None:
+        assert result.tzinfo is not None
+        assert result.utcoffset() == timedelta(0)
+        assert EARLIEST <= result <= NOW + timedelta(days=1)
+
+
+@FEW
+@given(
+    st.datetimes(
+        min_value=datetime(1995, 1, 2),  # noqa: DTZ001 - hypothesis takes naive bounds
+        max_value=datetime(2026, 11, 27),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    )
+)
+def test_parse_published_reads_its_own_iso_output(instant: datetime) -> None:
+    instant = instant.replace(microsecond=0)
+    assert parse_published(to_local_iso(instant), now=NOW) == instant
+    assert parse_published(to_utc_iso(instant), now=NOW) == instant
+
+
+@FEW
+@given(st.one_of(st.text(), HTMLISH, TITLEISH))
+def test_clean_title_is_idempotent(raw: str) -> None:
+    once = clean_title(raw)
+    assert clean_title(once) == once
+
+
+@FEW
+@given(st.one_of(st.text(), HTMLISH, CREDITISH))
+def test_clean_credit_is_idempotent(raw: str) -> None:
+    once = clean_credit(raw)
+    if once is not None:
+        assert once
+        assert clean_credit(once) == once
+
+
+@FEW
+@given(st.text())
+def test_collapse_ws_is_idempotent(raw: str) -> None:
+    once = collapse_ws(raw)
+    assert collapse_ws(once) == once
+
+
+@FEW
+@given(HTTP_URLS)
+def test_canonical_url_is_idempotent_on_http_urls(url: str) -> None:
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+
+
+@FEW
+@given(PLAIN)
+def test_body_text_is_idempotent_on_plain_text(text: str) -> None:
+    once = body_text(text)
+    assert body_text(once) == once
+
+
+@FEW
+@given(
+    st.datetimes(
+        min_value=datetime(2012, 1, 1),  # noqa: DTZ001 - hypothesis takes naive bounds
+        max_value=datetime(2035, 1, 1),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    st.integers(min_value=1, max_value=48),
+)
+def test_hours_ago_counts_back_from_now(now: datetime, hours: int) -> None:
+    expected = now.replace(microsecond=0) - timedelta(hours=hours)
+    assert parse_published(f"{hours} hours ago", now=now) == expected
+    assert parse_published(f"Updated {hours} hours ago", now=now) == expected

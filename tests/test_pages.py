@@ -1,0 +1,133 @@
+"""Golden tests: saved pages under tests/fixtures/pages/<case>/ through the page-processing path.
+
+Each case folder holds ``page.html`` (the saved page), ``meta.json`` (its URL and fetch time) and
+``expected.json`` (the record the archive must hold; every key in it is compared).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archiver.extract import process_page, record
+from archiver.items import RawPage
+from archiver.pages.belarusinfocus import ArticlePage, ListingPage, feed_links, is_article_url
+
+CASES = sorted(p for p in (Path(__file__).parent / "fixtures" / "pages").iterdir() if p.is_dir())
+
+
+def load_case(case: Path) -> tuple[RawPage, dict[str, object]]:
+    meta = json.loads((case / "meta.json").read_text())
+    page = RawPage(
+        url=meta["url"],
+        fetched_at=meta["fetched_at"],
+        status=200,
+        headers={"Content-Type": [meta.get("content_type", "text/html; charset=utf-8")]},
+        body=(case / "page.html").read_bytes(),
+    )
+    return page, json.loads((case / "expected.json").read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden_page(case: Path) -> None:
+    page, expected = load_case(case)
+    got = record(process_page(page))
+    for key, value in expected.items():
+        assert got[key] == value, f"{case.name}: field {key}"
+
+
+def test_at_least_the_seed_cases_exist() -> None:
+    names = {c.name for c in CASES}
+    assert {"seed-drupal", "seed-plain"} <= names
+
+
+def test_seed_drupal_fields_come_from_selectors() -> None:
+    page, _ = load_case(Path(__file__).parent / "fixtures" / "pages" / "seed-drupal")
+    fields = ArticlePage(page.url, page.body.decode()).fields()
+    for name in ("title", "published", "image_credit", "lead_html", "body_html", "trend_status"):
+        assert fields.sources[name] == "selector", name
+
+
+def test_seed_plain_falls_back_to_text_patterns() -> None:
+    page, _ = load_case(Path(__file__).parent / "fixtures" / "pages" / "seed-plain")
+    fields = ArticlePage(page.url, page.body.decode()).fields()
+    assert fields.sources["published"] == "text"
+    assert fields.sources["image_credit"] == "text"
+    assert fields.sources["body_html"] == "text"
+    assert "Category status" not in (fields.body_html or "")
+
+
+def test_structured_metadata_is_a_fallback() -> None:
+    html = """<html><head>
+    <meta property="og:title" content="Minsk &amp; Moscow agree">
+    <meta property="article:published_time" content="2019-04-02T12:55:00+03:00">
+    <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "NewsArticle", "articleSection": "Economy", "articleBody": "x"}]}</script>
+    </head><body><div><p>One paragraph of text about Minsk.</p><p>Another one.</p></div></body></html>"""
+    fields = ArticlePage("https://belarusinfocus.info/economy/minsk-moscow", html).fields()
+    assert fields.title == "Minsk &amp; Moscow agree" or fields.title == "Minsk & Moscow agree"
+    assert fields.sources["title"] == "meta"
+    assert fields.published == "2019-04-02T12:55:00+03:00"
+    assert fields.sources["published"] == "meta"
+    assert fields.category == "Economy"
+    assert fields.sources["category"] == "jsonld"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://belarusinfocus.info/economy/some-analysis", True),
+        ("https://www.belarusinfocus.info/economy/some-analysis", True),
+        ("https://belarusinfocus.info/economy", False),
+        ("https://belarusinfocus.info/about-monitoring", False),
+        ("https://belarusinfocus.info/feed/rss", False),
+        ("https://belarusinfocus.info/sites/default", False),
+        ("https://example.com/economy/some-analysis", False),
+        ("http://localhost/economy/some-analysis", False),
+        ("mailto:someone@belarusinfocus.info", False),
+        ("https://belarusinfocus.info/economy/picture.jpg", False),
+    ],
+)
+def test_is_article_url(url: str, expected: bool) -> None:
+    assert is_article_url(url, "belarusinfocus.info") is expected
+
+
+def test_listing_page_links_and_next() -> None:
+    html = """<div id="main">
+      <div class="views-row"><h2><a href="/economy/a-one">A</a></h2></div>
+      <div class="views-row"><h2><a href="/economy/a-one#comments">A again</a></h2></div>
+      <div class="views-row"><h2><a href="https://other.org/economy/x">offsite</a></h2></div>
+      <div class="views-row"><h2><a href="/society-and-politics/b-two?utm_source=x">B</a></h2></div>
+      <ul class="pager"><li class="pager-next"><a href="/?page=2">next ›</a></li></ul></div>"""
+    links = ListingPage("https://belarusinfocus.info/?page=1", html).links()
+    assert links.articles == [
+        "https://belarusinfocus.info/economy/a-one",
+        "https://belarusinfocus.info/society-and-politics/b-two",
+    ]
+    assert links.next_page == "https://belarusinfocus.info/?page=2"
+
+
+def test_last_listing_page_has_no_next() -> None:
+    links = ListingPage("https://belarusinfocus.info/?page=9", "<div id='main'></div>").links()
+    assert links.next_page is None
+    assert links.articles == []
+
+
+def test_feed_links() -> None:
+    xml = """<?xml version="1.0"?><rss version="2.0"><channel>
+      <item><link>https://belarusinfocus.info/economy/a-one</link></item>
+      <item><link> https://belarusinfocus.info/economy/b-two/ </link></item>
+      <item><link>https://elsewhere.org/economy/c</link></item></channel></rss>"""
+    assert feed_links("https://belarusinfocus.info/feed/", xml) == [
+        "https://belarusinfocus.info/economy/a-one",
+        "https://belarusinfocus.info/economy/b-two",
+    ]
+
+
+def test_garbage_never_raises_and_is_rejected() -> None:
+    for body in (b"", b"\x00\xff\xfe", b"<html><body><p>too short</p>", b"not html at all"):
+        page = RawPage("https://belarusinfocus.info/economy/x", "2026-11-28T12:00:00Z", 200, {}, body)
+        item = process_page(page)
+        assert item.reject_reasons, body
