@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -226,18 +225,6 @@ def test_read_only_file_when_writing_is_needed(
     assert db_path.read_bytes() == before
     with Archive(db_path).open(readonly=True) as archive:  # reading needs no write access
         assert archive.known_urls() == set()
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
-def test_read_only_file_on_disk(db_path: Path) -> None:
-    with Archive(db_path):
-        pass
-    db_path.chmod(0o444)
-    try:
-        with pytest.raises(ArchiveReadOnlyError, match="read-only"):
-            Archive(db_path).open()
-    finally:
-        db_path.chmod(0o644)
 
 
 def test_readonly_open_refuses_writes_and_missing_files(db_path: Path, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
@@ -51,7 +51,6 @@ class BelarusInFocusSpider(scrapy.Spider):
     """
 
     name = "belarusinfocus"
-    custom_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -134,7 +133,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         reason = (
             f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
-        ) or failure.type.__name__
+        ) or repr(failure.value)
         self.failures.append((canonical_url(url), reason))
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("archiver/failures")
