@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from archiver.store import Archive
 
+from archiver.store import Archive
 from tests.conftest import FROZEN_NOW, Replica, run_cli
 
 pytestmark = pytest.mark.e2e
