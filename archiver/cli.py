@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiveInUseError, ArchiverError
 from archiver.store import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,13 +95,40 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def crawl_into(db_path: str, base_url: str, overrides: dict[str, str], log_level: str) -> int:
-    """Run the spider into the archive at ``db_path``; return the run's exit code."""
+def crawl_into(
+    db_path: str,
+    base_url: str,
+    overrides: dict[str, str],
+    log_level: str,
+    *,
+    full: bool = False,
+    since: str | None = None,
+) -> int:
+    """Run the spider into the archive at ``db_path``; return the run's exit code.
+
+    Another run holding the archive's lock: one line on stderr and exit 75, nothing written.
+    """
     from archiver.crawl import run_crawl  # Scrapy loads only for commands that crawl
 
-    with open_archive(db_path):
-        pass  # a corrupt, read-only or too-new archive fails here, before any request
-    return run_crawl(db_path=db_path, base_url=base_url, overrides=overrides, log_level=log_level)
+    try:
+        return run_crawl(
+            db_path=db_path, base_url=base_url, overrides=overrides, log_level=log_level,
+            full=full, since=since,
+        )
+    except ArchiveInUseError as exc:
+        click.echo(f"archiver: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except ArchiverError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Validate ``--since`` (a date or ISO 8601 time) early, as a usage error."""
+    from archiver.plan import parse_instant
+
+    if value is not None and parse_instant(value) is None:
+        raise click.BadParameter(f"expected a date like 2024-01-31, got {value!r}")
+    return value
 
 
 @cli.command()
@@ -110,14 +137,27 @@ def crawl_into(db_path: str, base_url: str, overrides: dict[str, str], log_level
               help="The site to crawl (a replica's URL for offline runs).")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), help="Scrapy's log level.")
+@click.option("--full", is_flag=True, help="Walk every listing page and check every article.")
+@click.option("--since", metavar="DATE", callback=check_since,
+              help="Fetch nothing shown or modified before DATE (2024-01-31 or ISO 8601).")
 @settings_option
-def crawl(db_path: str, base_url: str, log_level: str, overrides: tuple[str, ...]) -> None:
-    """Crawl the site into the archive (every listing page, the feed and the sitemap).
+def crawl(  # noqa: PLR0917 (click passes options as keywords)
+    db_path: str,
+    base_url: str,
+    log_level: str,
+    full: bool,
+    since: str | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Crawl the site into the archive: incremental by default, full the first time.
 
-    Prints progress while it runs and a summary at the end; exit 1 when pages failed or were
-    rejected (they are listed by `archiver runs` and in the archive's `rejects` table).
+    An incremental run reads the feed, the sitemap and the newest listing pages, fetches the new
+    articles and re-checks edited ones (conditional requests); a full crawl that died is resumed.
+    One run per archive: a second one exits 75. Prints progress while it runs and a summary at
+    the end; exit 1 when pages failed or were rejected (listed by `archiver runs` and in the
+    archive's `rejects` table; failed pages are retried by the next run).
     """
-    code = crawl_into(db_path, base_url, parse_overrides(overrides), log_level)
+    code = crawl_into(db_path, base_url, parse_overrides(overrides), log_level, full=full, since=since)
     print_last_run(db_path)
     sys.exit(code)
 
@@ -154,19 +194,31 @@ def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> 
     sys.exit(code)
 
 
+MAX_LISTED_PROBLEMS = 20
+"""How many failed or rejected pages the end-of-run summary lists (all are in ``rejects``)."""
+
+
 def print_last_run(db_path: str) -> None:
-    """One summary line of the newest run."""
+    """A summary line of the newest run, then its failed and rejected pages (up to 20)."""
     with open_archive(db_path, readonly=True) as archive:
         runs = archive.runs(limit=1)
+        problems = archive.run_rejects(int(str(runs[0]["id"]))) if runs else []
     if not runs:
         return
     run = runs[0]
     click.echo(
-        f"run {run['id']} ({run['mode']}): {run['requests']} requests, "
+        f"run {run['id']} ({run['mode']}): {run['requests']} requests "
+        f"({run['responses_304']} not modified), "
         f"{run['items_new']} new, {run['items_updated']} updated, "
         f"{run['items_unchanged']} unchanged, {run['items_rejected']} rejected, "
-        f"{run['failures']} failed; finish: {run['finish_reason']}; exit {run['exit_code']}"
+        f"{run['failures']} failed; finish: {run['finish_reason'] or 'unfinished'}; "
+        f"exit {run['exit_code']}"
     )
+    for problem in problems[:MAX_LISTED_PROBLEMS]:
+        click.echo(f"  {problem['kind']}: {problem['url']}: {problem['reason']}")
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        click.echo(f"  ... and {more} more (table rejects, run_id {run['id']})")
 
 
 # --- querying ---------------------------------------------------------------------------------
@@ -239,11 +291,13 @@ def runs(db_path: str, limit: int, fmt: str) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    columns = ("id", "mode", "started_at", "finished_at", "requests", "items_new",
-               "items_updated", "items_unchanged", "items_rejected", "failures",
-               "finish_reason", "exit_code")
+    columns = ("id", "mode", "started_at", "finished_at", "requests", "responses_2xx",
+               "responses_304", "responses_4xx", "responses_5xx", "items_new", "items_updated",
+               "items_unchanged", "items_rejected", "failures", "finish_reason", "exit_code")
     click.echo("\t".join(columns))
     for row in rows:
+        if row.get("finished_at") is None:
+            row["finish_reason"] = "unfinished"
         click.echo("\t".join("" if row.get(c) is None else str(row.get(c)) for c in columns))
 
 
@@ -277,13 +331,21 @@ def replica() -> None:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--articles", default=200, show_default=True, type=click.IntRange(10, 20_000))
 @click.option("--seed", default=0, show_default=True)
-def replica_serve(port: int, articles: int, seed: int) -> None:
+@click.option("--defects", default=0, show_default=True, type=click.IntRange(0),
+              help="Articles broken so that the archive must reject them (no date, short body, "
+                   "no title, in turn).")
+def replica_serve(port: int, articles: int, seed: int, defects: int) -> None:
     """Serve the replica on 127.0.0.1:PORT until interrupted."""
     from archiver.replica.server import serve
 
-    click.echo(f"serving a replica of {articles} articles on http://127.0.0.1:{port}/", err=True)
+    if defects > articles:
+        raise click.BadParameter(f"at most --articles ({articles})", param_hint="--defects")
+    broken = f", {defects} of them defective" if defects else ""
+    click.echo(
+        f"serving a replica of {articles} articles{broken} on http://127.0.0.1:{port}/", err=True
+    )
     try:
-        serve(port=port, articles=articles, seed=seed)
+        serve(port=port, articles=articles, seed=seed, defects=defects)
     except OSError as exc:
         raise CliError(f"cannot serve on port {port}: {exc.strerror}") from exc
     except KeyboardInterrupt:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archiver.clock import clock_from_setting
+from archiver.lock import RunLock
 from archiver.spiders.belarusinfocus import BelarusInFocusSpider
+from archiver.store import Archive
 
 
 def crawl_settings(*, db_path: str, log_level: str, overrides: Mapping[str, str]) -> Settings:
@@ -22,12 +26,29 @@ def crawl_settings(*, db_path: str, log_level: str, overrides: Mapping[str, str]
 
 
 def run_crawl(
-    *, db_path: str, base_url: str, overrides: Mapping[str, str], log_level: str = "WARNING"
+    *,
+    db_path: str,
+    base_url: str,
+    overrides: Mapping[str, str],
+    log_level: str = "WARNING",
+    full: bool = False,
+    since: str | None = None,
 ) -> int:
-    """Crawl ``base_url`` into ``db_path``; 0 clean, 1 failures or rejects (see crawl_runs)."""
-    process = CrawlerProcess(crawl_settings(db_path=db_path, log_level=log_level, overrides=overrides))
-    crawler = process.create_crawler(BelarusInFocusSpider)
-    process.crawl(crawler, base_url=base_url)
-    process.start()
+    """Crawl ``base_url`` into ``db_path`` under the archive's run lock.
+
+    Returns 0 clean, 1 failures or rejects (see crawl_runs). Raises ArchiveInUseError (exit 75)
+    when another run holds the lock, before anything is read or written, and the ArchiveError
+    of an archive that cannot be opened for writing, before any request.
+    """
+    settings = crawl_settings(db_path=db_path, log_level=log_level, overrides=overrides)
+    clock = clock_from_setting(settings.get("ARCHIVER_NOW"))
+    with RunLock(Path(db_path), now=clock):
+        # a corrupt, read-only or too-new archive fails here, before any request
+        Archive(db_path).open().close()
+        settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(BelarusInFocusSpider)
+        process.crawl(crawler, base_url=base_url, full=full, since=since)
+        process.start()
     code = crawler.stats.get_value("archiver/exit_code") if crawler.stats else None
     return int(code) if code is not None else 1

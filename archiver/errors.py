@@ -36,3 +36,26 @@ class SearchQueryError(ArchiverError, ValueError):
 
 class ExtractionError(ArchiverError):
     """Raised by archiver.pages when a response is not an article page at all."""
+
+
+class ArchiveInUseError(ArchiverError):
+    """Raised by archiver.lock.RunLock when another run holds the archive's run lock (the
+    ``<archive>.lock`` file); the CLI exits with ``exit_code`` (75, EX_TEMPFAIL: try later).
+
+    ``holder_pid``, ``holder_host`` and ``holder_started_at`` (``YYYY-MM-DDTHH:MM:SSZ``) describe the
+    holder as it recorded itself; each is None when the record is missing or unreadable."""
+
+    exit_code = 75
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        holder_pid: int | None = None,
+        holder_host: str | None = None,
+        holder_started_at: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.holder_pid = holder_pid
+        self.holder_host = holder_host
+        self.holder_started_at = holder_started_at

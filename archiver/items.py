@@ -95,3 +95,15 @@ class ArticleItem:
 
     # --- validation (ValidatePipeline) ---
     reject_reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NotModified:
+    """An archived article the server answered 304 Not Modified for: seen again, not parsed.
+
+    url: the article's canonical URL (as in ``articles.url``).
+    fetched_at: when the 304 arrived, ISO 8601 UTC.
+    """
+
+    url: str
+    fetched_at: str

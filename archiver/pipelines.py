@@ -5,6 +5,8 @@ NormalisePipeline (100) -> ValidatePipeline (200) -> StorePipeline (900).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Self
 
@@ -14,7 +16,7 @@ from scrapy.spiders import Spider
 
 from archiver import normalise
 from archiver.clock import Clock, clock_from_setting, iso_utc
-from archiver.items import ArticleItem
+from archiver.items import ArticleItem, NotModified
 from archiver.store import Archive
 
 MIN_BODY_WORDS = 20
@@ -66,9 +68,9 @@ class NormalisePipeline:
         """Read the site's timezone from the ARCHIVER_TIMEZONE setting."""
         return cls(crawler.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk"))
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
-        """Normalise a not-yet-rejected item."""
-        if not item.reject_reasons:
+    def process_item(self, item: ArticleItem | NotModified) -> ArticleItem | NotModified:
+        """Normalise a not-yet-rejected item (a NotModified one has nothing to normalise)."""
+        if isinstance(item, ArticleItem) and not item.reject_reasons:
             normalise_item(item, tz=self.tz)
         return item
 
@@ -84,8 +86,10 @@ class ValidatePipeline:
         """Keep the crawler for its stats."""
         return cls(crawler)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
-        """Set ``reject_reasons`` and count the outcome."""
+    def process_item(self, item: ArticleItem | NotModified) -> ArticleItem | NotModified:
+        """Set ``reject_reasons`` and count the outcome (a NotModified item is valid)."""
+        if isinstance(item, NotModified):
+            return item
         if not item.reject_reasons:
             item.reject_reasons = reject_reasons(item)
         if self.crawler.stats is not None:
@@ -104,7 +108,7 @@ class StorePipeline:
         self.clock = clock
         self.archive: Archive | None = None
         self.run_id: int | None = None
-        self.pending: list[ArticleItem] = []
+        self.pending: list[ArticleItem | NotModified] = []
         self.outcomes: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
 
     @classmethod
@@ -123,14 +127,18 @@ class StorePipeline:
         """Open the archive and write the run's row (unfinished until the crawl ends)."""
         self.archive = Archive(self.db_path).open()
         spider = self.crawler.spider
+        plan = getattr(spider, "plan", None)
+        since = getattr(plan, "since", None)
         self.run_id = self.archive.start_run(
-            mode=self.crawler.settings.get("ARCHIVER_MODE", "full"),
+            mode=plan.mode if plan is not None else self.crawler.settings.get("ARCHIVER_MODE", "full"),
             started_at=iso_utc(self.clock()),
             base_url=getattr(spider, "base_url", ""),
             timezone=self.crawler.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk"),
+            pid=os.getpid(),
+            since=iso_utc(since) if since is not None else None,
         )
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    def process_item(self, item: ArticleItem | NotModified) -> ArticleItem | NotModified:
         """Queue the item; write the queue when it is full."""
         self.pending.append(item)
         if len(self.pending) >= self.batch_size:
@@ -176,6 +184,7 @@ class StorePipeline:
                 "items_unchanged": self.outcomes["unchanged"],
                 "items_rejected": self.outcomes["rejected"],
                 "failures": len(failures),
+                **response_counts(stats),
             },
             finish_reason=reason,
             exit_code=exit_code,
@@ -183,6 +192,21 @@ class StorePipeline:
         )
         self.archive.close()
         self.archive = None
+
+
+def response_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Responses by class from Scrapy's ``downloader/response_status_count/NNN`` stats:
+    ``responses_2xx``, ``responses_304``, ``responses_4xx``, ``responses_5xx``."""
+    counts = {"responses_2xx": 0, "responses_304": 0, "responses_4xx": 0, "responses_5xx": 0}
+    prefix = "downloader/response_status_count/"
+    for key, value in stats.items():
+        if not key.startswith(prefix) or not key[len(prefix) :].isdigit():
+            continue
+        status = int(key[len(prefix) :])
+        name = "responses_304" if status == 304 else f"responses_{status // 100}xx"
+        if name in counts:
+            counts[name] += int(value)
+    return counts
 
 
 def run_exit_code(finish_reason: str, problems: int) -> int:

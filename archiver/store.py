@@ -34,7 +34,7 @@ from archiver.errors import (
     SchemaTooNewError,
     SearchQueryError,
 )
-from archiver.items import ArticleItem, RawPage
+from archiver.items import ArticleItem, NotModified, RawPage
 
 BUSY_TIMEOUT_MS: Final = 5000
 """How long a connection waits for another's lock before failing, in milliseconds."""
@@ -72,6 +72,7 @@ REJECTED: Final = "rejected"
 
 COUNT_KEYS: Final = (
     "requests", "items_new", "items_updated", "items_unchanged", "items_rejected", "failures",
+    "responses_2xx", "responses_304", "responses_4xx", "responses_5xx",
 )
 """The keys ``Archive.finish_run`` takes in ``counts`` (a missing key counts 0)."""
 
@@ -240,10 +241,28 @@ _VIEW = (
     LEFT JOIN articles AS t ON t.url = l.target_url""",
 )
 
+_CRAWL_STATE = (
+    # the HTTP validators of the page behind each article's current version (conditional requests)
+    "ALTER TABLE articles ADD COLUMN http_etag TEXT",
+    "ALTER TABLE articles ADD COLUMN http_last_modified TEXT",
+    # the run log: responses by class, the process, the --since bound
+    "ALTER TABLE crawl_runs ADD COLUMN responses_2xx INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN responses_304 INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN responses_4xx INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN responses_5xx INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN pid INTEGER",
+    "ALTER TABLE crawl_runs ADD COLUMN since TEXT",
+    # the related links of each replaced version (related_links follows the current one)
+    "ALTER TABLE article_revisions ADD COLUMN related TEXT NOT NULL DEFAULT '[]'",
+    "CREATE INDEX idx_rejects_kind_url ON rejects (kind, url)",
+    "CREATE INDEX idx_articles_last_seen_at ON articles (last_seen_at)",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
     Migration(3, "related_articles view", _VIEW),
+    Migration(4, "crawl state: HTTP validators, response counts, links of revisions", _CRAWL_STATE),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 
@@ -255,7 +274,7 @@ _ARTICLE_INSERT_COLUMNS = (
     "url", "site", "lang", "title", "category", "trend_status", "published_at", "published_local",
     "published_raw", "image_url", "image_credit", "lead", "body", "word_count", "content_hash",
     "title_raw", "category_raw", "trend_status_raw", "image_credit_raw", "template",
-    "field_sources", "page_id", "page_sha256",
+    "field_sources", "page_id", "page_sha256", "http_etag", "http_last_modified",
 )
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_INSERT_COLUMNS)}, "
@@ -267,8 +286,14 @@ _UPDATE_ARTICLE = (
     "revision = revision + 1, updated_at = ?, last_seen_at = max(last_seen_at, ?) WHERE id = ?"
 )
 _TOUCH_ARTICLE = (
-    "UPDATE articles SET last_seen_at = max(last_seen_at, ?), page_id = ?, page_sha256 = ? "
-    "WHERE id = ?"
+    "UPDATE articles SET last_seen_at = max(last_seen_at, ?), page_id = ?, page_sha256 = ?, "
+    "http_etag = ?, http_last_modified = ? WHERE id = ?"
+)
+_SEEN_AGAIN = "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?"
+_REVISION_LINKS = (
+    "SELECT json_group_array(json_object('target_url', target_url, 'title', title, "
+    "'position', position, 'kind', kind)) FROM "
+    "(SELECT * FROM related_links WHERE source_id = ? ORDER BY kind, position, id)"
 )
 _SAVE_REVISION = (
     f"INSERT INTO article_revisions (article_id, revision, {', '.join(REVISION_COLUMNS)}, "
@@ -327,6 +352,26 @@ EXAMPLE_QUERIES: Final = (
     ),
 )
 """(title, SQL) of the example queries shown by ``archiver demo`` and in docs/schema.md."""
+
+
+class KnownArticle(NamedTuple):
+    """What the crawl plan needs to know of an archived article (all ISO 8601 UTC or None)."""
+
+    published_at: str | None
+    last_seen_at: str
+    etag: str | None
+    last_modified: str | None
+    """The ``Last-Modified`` header as the server sent it (an HTTP date)."""
+
+
+def http_validators(headers: Mapping[str, Sequence[str]]) -> tuple[str | None, str | None]:
+    """The ``ETag`` and ``Last-Modified`` values of response headers (names in any case)."""
+    found: dict[str, str] = {}
+    for name, values in headers.items():
+        key = name.lower()
+        if key in ("etag", "last-modified") and values:
+            found[key] = values[0]
+    return found.get("etag"), found.get("last-modified")
 
 
 def content_hash(item: ArticleItem) -> str:
@@ -533,16 +578,25 @@ class Archive:
 
     # --- runs ---------------------------------------------------------------------------------
     def start_run(
-        self, *, mode: str, started_at: str, base_url: str = "", timezone: str = "Europe/Minsk"
+        self,
+        *,
+        mode: str,
+        started_at: str,
+        base_url: str = "",
+        timezone: str = "Europe/Minsk",
+        pid: int | None = None,
+        since: str | None = None,
     ) -> int:
         """Insert an unfinished ``crawl_runs`` row and return its id.
 
-        mode: ``full`` or ``incremental``; started_at: ISO 8601 UTC; timezone: IANA name.
+        mode: ``full``, ``incremental`` or ``resume``; started_at: ISO 8601 UTC; timezone: IANA
+        name; pid: the crawling process; since: the ``--since`` bound (ISO 8601 UTC) or None.
         """
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO crawl_runs (mode, started_at, base_url, timezone) VALUES (?, ?, ?, ?)",
-                (mode, started_at, base_url, timezone),
+                "INSERT INTO crawl_runs (mode, started_at, base_url, timezone, pid, since) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (mode, started_at, base_url, timezone, pid, since),
             )
         return int(cursor.lastrowid or 0)
 
@@ -570,6 +624,7 @@ class Archive:
             cursor = conn.execute(
                 "UPDATE crawl_runs SET finished_at = ?, requests = ?, items_new = ?, "
                 "items_updated = ?, items_unchanged = ?, items_rejected = ?, failures = ?, "
+                "responses_2xx = ?, responses_304 = ?, responses_4xx = ?, responses_5xx = ?, "
                 "finish_reason = ?, exit_code = ?, stats = ? WHERE id = ?",
                 (finished_at, *values, finish_reason, exit_code, stats_json, run_id),
             )
@@ -585,6 +640,14 @@ class Archive:
             row["stats"] = _loads(row.get("stats"))
         return rows
 
+    def run_rejects(self, run_id: int) -> list[dict[str, object]]:
+        """The rejects rows (url, reason, kind: ``failed`` or ``invalid``) of one run, by id."""
+        return list(
+            self.db.query(
+                "SELECT url, reason, kind FROM rejects WHERE run_id = ? ORDER BY id", (run_id,)
+            )
+        )
+
     def record_failure(self, url: str, reason: str, *, run_id: int | None, at: str) -> None:
         """Record a page that could not be fetched as a ``rejects`` row of kind ``failed``.
 
@@ -598,19 +661,24 @@ class Archive:
 
     # --- items --------------------------------------------------------------------------------
     def store_items(
-        self, items: Sequence[ArticleItem], *, run_id: int | None, seen_at: str
+        self, items: Sequence[ArticleItem | NotModified], *, run_id: int | None, seen_at: str
     ) -> list[str]:
         """Store a batch in one transaction; return each item's outcome, in order.
 
-        Outcomes: ``new``, ``updated`` (content changed: the old version goes to
-        article_revisions), ``unchanged`` (only last_seen_at and the page reference change) or
-        ``rejected`` (``item.reject_reasons`` set: a rejects row, reasons joined with ``; ``).
-        Every item's raw page is kept in ``pages`` (one row per distinct url + bytes).
-        seen_at: ISO 8601 UTC, the time of the batch.
+        Outcomes: ``new``, ``updated`` (content changed: the old version and its links go to
+        article_revisions, related_links then holds the new version's), ``unchanged`` (only
+        last_seen_at, the page reference and the HTTP validators change; a NotModified item
+        only moves last_seen_at) or ``rejected`` (``item.reject_reasons`` set: a rejects row,
+        reasons joined with ``; ``). Every item's raw page is kept in ``pages`` (one row per
+        distinct url + bytes). seen_at: ISO 8601 UTC, the time of the batch.
         """
         outcomes: list[str] = []
         with self._write() as conn:
             for item in items:
+                if isinstance(item, NotModified):
+                    conn.execute(_SEEN_AGAIN, (seen_at, item.url))
+                    outcomes.append(UNCHANGED)
+                    continue
                 page_id, sha = self._save_page(conn, item.page)
                 if item.reject_reasons:
                     self._insert_reject(
@@ -679,11 +747,12 @@ class Archive:
     ) -> tuple[int, str]:
         """Insert, touch or revise the article at ``item.url``; return its id and the outcome."""
         digest = content_hash(item)
+        etag, last_modified = http_validators(item.page.headers)
         row = conn.execute(
             "SELECT id, content_hash FROM articles WHERE url = ?", (item.url,)
         ).fetchone()
         if row is not None and row[1] == digest:
-            conn.execute(_TOUCH_ARTICLE, (seen_at, page_id, sha, row[0]))
+            conn.execute(_TOUCH_ARTICLE, (seen_at, page_id, sha, etag, last_modified, row[0]))
             return int(row[0]), UNCHANGED
         values = (
             item.url, item.site, item.lang, item.title, item.category, item.trend_status,
@@ -691,11 +760,26 @@ class Archive:
             item.image_credit, item.lead, item.body, item.word_count, digest, item.title_raw,
             item.category_raw, item.trend_status_raw, item.image_credit_raw, item.template,
             json.dumps(item.field_sources, ensure_ascii=False, sort_keys=True), page_id, sha,
+            etag, last_modified,
         )
         if row is None:
             cursor = conn.execute(_INSERT_ARTICLE, (*values, seen_at, seen_at, seen_at))
             return int(cursor.lastrowid or 0), NEW
         conn.execute(_SAVE_REVISION, (seen_at, row[0]))
+        conn.execute(
+            "UPDATE article_revisions SET related = (" + _REVISION_LINKS + ") "
+            "WHERE article_id = ? AND revision = (SELECT revision FROM articles WHERE id = ?)",
+            (row[0], row[0], row[0]),
+        )
+        keep = {(link.target_url, link.kind) for link in item.related}
+        stale = [
+            (link_id,)
+            for link_id, target_url, kind in conn.execute(
+                "SELECT id, target_url, kind FROM related_links WHERE source_id = ?", (row[0],)
+            )
+            if (target_url, kind) not in keep
+        ]
+        conn.executemany("DELETE FROM related_links WHERE id = ?", stale)
         conn.execute(_UPDATE_ARTICLE, (*values[1:], seen_at, seen_at, row[0]))
         return int(row[0]), UPDATED
 
@@ -715,6 +799,57 @@ class Archive:
             )
         if rows:
             conn.executemany(_UPSERT_LINK, rows)
+
+    # --- crawl state ------------------------------------------------------------------------
+    def crawl_state(self) -> dict[str, KnownArticle]:
+        """Every archived article's URL with what an incremental crawl plan needs of it."""
+        return {
+            url: KnownArticle(published_at, last_seen_at, etag, last_modified)
+            for url, published_at, last_seen_at, etag, last_modified in self.db.execute(
+                "SELECT url, published_at, last_seen_at, http_etag, http_last_modified FROM articles"
+            )
+        }
+
+    def resume_point(self) -> str | None:
+        """The start (ISO 8601 UTC) of a full crawl that stopped before it was done, or None.
+
+        The newest runs of mode ``full`` or ``resume`` that did not finish (killed: no
+        ``finished_at``) or were stopped early (a finish reason other than ``finished``, e.g.
+        ``shutdown`` after SIGTERM) form the chain to resume; its oldest start is returned.
+        Call it while holding the run lock: then no unfinished run is still alive.
+        """
+        point = None
+        for mode, started_at, finish_reason in self.db.execute(
+            "SELECT mode, started_at, finish_reason FROM crawl_runs ORDER BY id DESC"
+        ):
+            if finish_reason == "finished" or mode not in ("full", "resume"):
+                break
+            point = str(started_at)
+        return point
+
+    def committed_since(self, at: str) -> set[str]:
+        """URLs whose article or reject row was committed at or after ``at`` (ISO 8601 UTC)."""
+        return {
+            row[0]
+            for row in self.db.execute(
+                "SELECT url FROM articles WHERE last_seen_at >= ? "
+                "UNION SELECT url FROM rejects WHERE kind = 'invalid' AND rejected_at >= ?",
+                (at, at),
+            )
+        }
+
+    def retry_urls(self, *, since: str) -> list[str]:
+        """URLs that failed at or after ``since`` (ISO 8601 UTC) and were not archived after."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT r.url FROM rejects AS r LEFT JOIN articles AS a ON a.url = r.url "
+                "WHERE r.kind = 'failed' AND r.rejected_at >= ? "
+                "GROUP BY r.url HAVING max(coalesce(a.last_seen_at, '')) < max(r.rejected_at) "
+                "ORDER BY r.url",
+                (since,),
+            )
+        ]
 
     # --- reading ------------------------------------------------------------------------------
     def known_urls(self) -> set[str]:

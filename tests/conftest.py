@@ -15,6 +15,11 @@ from archiver.replica import ReplicaServer, ReplicaSite
 
 FROZEN_NOW = "2026-11-28T12:00:00Z"
 """The crawl clock in tests (ARCHIVER_NOW); the replica's own clock is its DEFAULT_NOW."""
+ARTICLE_FIELDS = (
+    "url", "site", "lang", "title", "category", "trend_status", "published_at", "published_local",
+    "published_raw", "image_url", "image_credit", "lead", "body", "word_count",
+)
+"""The columns of ``articles`` that a replica's ground truth gives."""
 
 
 @dataclass

@@ -131,3 +131,19 @@ def test_garbage_never_raises_and_is_rejected() -> None:
         page = RawPage("https://belarusinfocus.info/economy/x", "2026-11-28T12:00:00Z", 200, {}, body)
         item = process_page(page)
         assert item.reject_reasons, body
+
+
+def test_inline_links_leave_out_boxes_that_are_not_the_text() -> None:
+    html = """<html><body><div class="node node-article"><h1 class="title">T</h1>
+      <div class="field-name-body"><p>See <a href="/economy/in-text">this</a>.</p>
+      <div class="read-more"><h4>Read more</h4><ul><li><a href="/economy/boxed">Boxed</a></li></ul></div>
+      <noscript><a href="/economy/noscript">x</a></noscript>
+      <p>And <em><a href="/economy/emphasised">that</a></em>.</p>
+      <div class="share-buttons"><a href="/economy/shared">Share</a></div></div></div>
+      <div class="similar-articles"><h2>Similar articles</h2><div class="similar-item">
+      <h3><a href="/economy/similar">Krako\u0301w: Minsk\u00ad talks</a></h3></div></div></body></html>"""
+    links = ArticlePage("https://belarusinfocus.info/economy/t", html).related_links()
+    inline = [(link.target_url.rsplit("/", 1)[1], link.position) for link in links if link.kind == "inline"]
+    assert inline == [("in-text", 1), ("emphasised", 2)]
+    similar = [link.title for link in links if link.kind == "similar"]
+    assert similar == ["Kraków: Minsk talks"]  # NFC, soft hyphen gone

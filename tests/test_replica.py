@@ -13,14 +13,17 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -296,9 +299,11 @@ def test_article_page_anatomy_follows_the_seed_order(site: ReplicaSite) -> None:
         has_image = '<div class="field-name-field-image">' in html
         assert has_image == (article.image_credit is not None)
         if article.credit_line:
-            assert f'<div class="image-credit">{article.credit_line}</div>' in html
+            credit = re.search(r'<div class="image-credit">(.*?)</div>', html)
+            assert credit is not None
+            assert unescape(credit.group(1)) == article.credit_line
         assert 3 <= html.count('<div class="similar-item">') <= 5
-        trends = re.search(r"<h2>Recent trends</h2><ul>(.*?)</ul>", html)
+        trends = re.search(r"<h2>Recent trends</h2><ul>(.*?)</ul>", html, re.DOTALL)
         assert trends is not None
         assert re.findall(r'href="([^"]+)"', trends.group(1)) == [a.path for a in site.articles[:5]]
 
@@ -368,21 +373,32 @@ def test_server_can_start_only_once(site: ReplicaSite) -> None:
 
 
 # --- ground truth -----------------------------------------------------------------------------
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+"""Zero-width characters and the soft hyphen: not part of any plain text."""
+
+
 class BodyText(HTMLParser):
     """The contract's plain text of ``.field-name-body``, by a reader independent of the generator."""
 
-    BLOCKS = frozenset({"p", "h3", "blockquote", "ul", "li"})
+    BLOCKS = frozenset({"p", "h2", "h3", "blockquote", "ul", "ol", "li"})
+    DROPPED = frozenset({"script", "style", "noscript"})
+    NOT_ARTICLE = ("share-buttons", "read-more")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.depth = 0  # div nesting inside the body; 0 = outside
-        self.skip = 0
+        self.skipped_div = 0  # the depth of the not-article div being skipped; 0 = none
+        self.dropped = 0  # open script/style/noscript elements
         self.blocks: list[list[str]] = []
         self.lines: list[str] = []
         self.chunk = ""
 
+    @property
+    def skipping(self) -> bool:
+        return bool(self.skipped_div or self.dropped)
+
     def flush_line(self, prefix: str = "") -> None:
-        line = " ".join(self.chunk.split())
+        line = " ".join(self.chunk.translate(INVISIBLE).split())
         if line:
             self.lines.append(line)
         self.chunk = prefix
@@ -397,12 +413,14 @@ class BodyText(HTMLParser):
         css = dict(attrs).get("class") or ""
         if tag == "div" and (self.depth or "field-name-body" in css):
             self.depth += 1
-            if "share-buttons" in css:
-                self.skip += 1
+            if not self.skipped_div and any(name in css for name in self.NOT_ARTICLE):
+                self.skipped_div = self.depth
         if not self.depth:
             return
-        if tag == "script":
-            self.skip += 1
+        if tag in self.DROPPED:
+            self.dropped += 1
+        elif self.skipping:
+            return
         elif tag == "br":
             self.flush_line()
         elif tag == "li":
@@ -413,17 +431,21 @@ class BodyText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if not self.depth:
             return
-        if tag == "script" or (tag == "div" and self.skip and self.depth == 2):
-            self.skip -= 1
-        if tag == "div":
+        if tag in self.DROPPED:
+            self.dropped -= 1
+        elif tag == "div":
+            if self.skipped_div == self.depth:
+                self.skipped_div = 0
             self.depth -= 1
+        elif self.skipping:
+            return
         elif tag in self.BLOCKS - {"li"}:
             self.flush_block()
         elif tag == "li":
             self.flush_line()
 
     def handle_data(self, data: str) -> None:
-        if self.depth and not self.skip:
+        if self.depth and not self.skipping:
             self.chunk += data
 
     def text(self) -> str:
@@ -502,6 +524,7 @@ def test_inline_links_in_truth_match_the_body(site: ReplicaSite, truth: list[dic
     for article, rec in zip(site.articles, truth, strict=True):
         html = page(site, article.path)
         body = html.split('<div class="field-name-body">')[1].split('<div class="share-buttons">')[0]
+        body = re.sub(r'<div class="read-more">.*?</div>', "", body)  # not the body's text
         hrefs = re.findall(r'<a href="(/[^"]+)">', body)
         related = rec["related"]
         assert isinstance(related, list)
@@ -517,3 +540,237 @@ def test_truth_titles_are_plain_text(site: ReplicaSite, truth: list[dict[str, ob
     h1 = re.compile(r'<h1 class="title">(.*?)</h1>')
     encoded = [h1.search(page(site, a.path)) for a in site.articles]
     assert any(m and ("&#8217;" in m.group(1) or "&nbsp;" in m.group(1)) for m in encoded)
+
+
+# --- hard cases of normalisation, in the pages of a default 200-article replica ---------------
+H1 = re.compile(r'<h1 class="title">(.*?)</h1>', re.DOTALL)
+TITLE_ELEMENT = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+CREDIT = re.compile(r'<div class="image-credit">(.*?)</div>')
+
+
+@pytest.fixture(scope="module")
+def site200() -> ReplicaSite:
+    return ReplicaSite(200, seed=7)  # the end-to-end test's replica
+
+
+def node_html(site: ReplicaSite, path: str) -> str:
+    """The article's own part of its page (not the similar entries or the sidebar)."""
+    html = page(site, path)
+    return html.split('<div class="node node-article">')[1].split('<div class="similar-articles">')[0]
+
+
+def body_html(site: ReplicaSite, path: str) -> str:
+    return node_html(site, path).split('<div class="field-name-body">')[1]
+
+
+def plain_title(shown: str) -> str:
+    """The contract's plain title of an h1's HTML, by the standard library."""
+    text = unicodedata.normalize("NFC", unescape(shown).translate(INVISIBLE))
+    return " ".join(text.split())
+
+
+def test_titles_carry_the_hard_cases(site200: ReplicaSite) -> None:
+    raw: list[str] = []
+    for article in site200.articles:
+        html = page(site200, article.path)
+        h1 = H1.search(html)
+        title = TITLE_ELEMENT.search(html)
+        assert h1 is not None
+        assert title is not None
+        assert title.group(1) == f"{h1.group(1)} | Belarus in Focus"
+        assert article.title == plain_title(h1.group(1)), article.path
+        raw.append(h1.group(1))
+    decoded = [unescape(h) for h in raw]
+    for entity in ("&amp;", "&quot;", "&#8217;", "&rsquo;", "&#x", "&nbsp;", "&#8203;", "&#173;"):
+        assert sum(entity in h for h in raw) >= 3, entity
+    assert sum("&#8212;" in h or "&mdash;" in h or "&#x2014;" in h for h in raw) >= 3
+    for char in ("\u200b", "\u200d", "\u00ad", "\u00a0", "—", "&", '"'):
+        assert sum(char in d for d in decoded) >= 3, repr(char)
+    assert sum(any(unicodedata.combining(c) for c in d) for d in decoded) >= 3
+    assert sum("  " in d or "\n" in d for d in decoded) >= 3
+
+
+def test_truth_titles_are_the_plain_forms(site200: ReplicaSite) -> None:
+    by_source = {a.title_source: a.title for a in site200.articles}
+    titles = [rec["title"] for rec in site200.ground_truth(BASE)]
+    for title in titles:
+        assert title == title.strip()
+        assert "  " not in title
+        assert "\n" not in title
+        assert not set(title) & set("\u200b\u200c\u200d\u00ad\u00a0")
+        assert unicodedata.is_normalized("NFC", title)
+    decomposed = [t for s, t in by_source.items() if any(unicodedata.combining(c) for c in s)]
+    assert decomposed
+    assert all(any(p in t for p in ("Kraków", "Gdańsk", "Niasviž", "Mahilioŭ", "Šalčininkai",
+                                    "Białowieża")) for t in decomposed)
+    assert any("&" in t for t in titles)
+    assert any('"' in t for t in titles)
+    assert any("—" in t for t in titles)
+    assert any("’" in t or "“" in t or "–" in t for t in titles)  # typographic characters kept
+    for char in ("\u200b", "\u200d", "\u00ad"):
+        typed = next(s for s in by_source if char in s)
+        assert by_source[typed] == " ".join(unicodedata.normalize("NFC", typed.translate(INVISIBLE)).split())
+
+
+CREDIT_LABELS = (
+    "Image: ", "Photo: ", "Photos: ", "Фото: ", "Source — ", "© ", "PHOTO - ", "Credit: ", "photo: ",
+)
+
+
+def expected_credit(line: str) -> str:
+    """The contract's credit of a line as the replica writes it, by hand-written rules."""
+    if ". Photo: " in line:  # a caption, then the credit
+        part = line.split(". Photo: ", 1)[1]
+    else:
+        part = next(line.removeprefix(label) for label in CREDIT_LABELS if line.startswith(label))
+    if part.startswith("http"):
+        return (urlsplit(part).hostname or "").removeprefix("www.")
+    return part.removesuffix(".").replace(", ", "; ")
+
+
+def test_credits_carry_the_hard_cases(site200: ReplicaSite) -> None:
+    truth = {rec["url"]: rec for rec in site200.ground_truth(BASE)}
+    lines = []
+    for article in site200.articles:
+        found = CREDIT.search(node_html(site200, article.path))
+        if article.credit_line is None:
+            assert found is None
+            continue
+        assert found is not None
+        line = unescape(found.group(1))
+        assert line == article.credit_line
+        assert truth[BASE + article.path]["image_credit"] == expected_credit(line), line
+        lines.append(line)
+    for label in CREDIT_LABELS:
+        assert sum(line.startswith(label) for line in lines) >= 3, label
+    several = [line for line in lines if ", " in line]
+    urls = [line for line in lines if "://" in line]
+    full_stops = [line for line in lines if line.endswith(".")]
+    captions = [line for line in lines if ". Photo: " in line]
+    for case in (several, urls, full_stops, captions):
+        assert len(case) >= 3
+    assert any(line.startswith("Image: https://www.tut.by/news/") for line in urls)
+
+
+def test_credit_cases_give_the_documented_plain_forms(site200: ReplicaSite) -> None:
+    pairs = {a.credit_line: a.image_credit for a in site200.articles if a.credit_line}
+    several = next(line for line in pairs if line.startswith(("Photo: ", "Photos: ")) and ", " in line)
+    sources = several.split(": ", 1)[1]
+    assert pairs[several] == sources.replace(", ", "; ")
+    url = next(line for line in pairs if line.startswith("Image: https://www.tut.by/news/"))
+    assert pairs[url] == "tut.by"
+    stop = next(line for line in pairs if line.endswith(".") and ". Photo: " not in line)
+    assert pairs[stop] == stop.split(" ", 1)[1].removesuffix(".")
+    caption = next(line for line in pairs if ". Photo: " in line)
+    assert pairs[caption] == caption.rsplit("Photo: ", 1)[1]
+
+
+BODY_CASES = {
+    "script": "<script", "style": "<style", "noscript": "<noscript>", "comment": "<!-- pagebreak -->",
+    "stray header comment": "<!-- /header -->", "commented-out markup": '<!-- <div class="ad">',
+    "share buttons": '<div class="share-buttons">', "read more": '<div class="read-more">',
+    "h2": "<h2>", "h3": "<h3>", "ul": "<ul>\n<li>", "ol": "<ol>", "br": "<br />",
+    "blockquote": "<blockquote>", "empty paragraph": "<p>&nbsp;</p>",
+}
+
+
+def test_bodies_carry_the_hard_cases(site200: ReplicaSite) -> None:
+    bodies = {a.path: body_html(site200, a.path) for a in site200.articles}
+    for case, marker in BODY_CASES.items():
+        assert sum(marker in body for body in bodies.values()) >= 3, case
+    soft = [p for p, b in bodies.items() if any(s in b for s in ("&shy;", "&#173;", "&#xad;", "\u00ad"))]
+    nbsp = [p for p, b in bodies.items() if "&nbsp;" in b.replace("<p>&nbsp;</p>", "") or "\u00a0" in b]
+    assert len(soft) >= 3
+    assert len(nbsp) >= 3
+    truth = {rec["url"]: str(rec["body"]) for rec in site200.ground_truth(BASE)}
+    for path in soft + nbsp:
+        assert not set(truth[BASE + path]) & {"\u00ad", "\u00a0"}
+    for noise in ("Read more", "JavaScript", "Advertisement", "margin", "header", "Share", "<"):
+        assert not any(noise in body for body in truth.values()), noise
+
+
+def test_truth_bodies_follow_the_text_contract(site200: ReplicaSite) -> None:
+    """Headings are paragraphs, list items ``- item`` lines of one paragraph, ``<br>`` a newline,
+    and the body does not start with a repeated lead."""
+    headings = lists = breaks = repeats = 0
+    for article, rec in zip(
+        (a for a in site200.articles if a.defect is None), site200.ground_truth(BASE), strict=True
+    ):
+        paragraphs = str(rec["body"]).split("\n\n")
+        blocks = site200.body(article).blocks
+        for block in blocks:
+            if block.kind in ("h2", "h3"):
+                assert " ".join(block.items[0].split()) in paragraphs
+                headings += 1
+            if block.kind in ("ul", "ol"):
+                assert "\n".join(f"- {' '.join(item.split())}" for item in block.items) in paragraphs
+                lists += 1
+            if any(run.kind == "br" for run in block.inlines):
+                assert any("\n" in p and not p.startswith("- ") for p in paragraphs)
+                breaks += 1
+        if blocks[0].kind == "lead":
+            assert paragraphs[0] != article.lead
+            repeats += 1
+        assert not str(rec["body"]).startswith(article.lead)
+    assert min(headings, lists, breaks, repeats) >= 3
+
+
+# --- defective articles -----------------------------------------------------------------------
+def test_default_replica_has_no_defects(site200: ReplicaSite) -> None:
+    assert all(a.defect is None for a in site200.articles)
+    assert site200.expected_rejects(BASE) == []
+    assert len(site200.ground_truth(BASE)) == 200
+
+
+@pytest.mark.parametrize("defects", [-1, 41])
+def test_defects_out_of_bounds_are_rejected(defects: int) -> None:
+    with pytest.raises(ValueError, match="defects"):
+        ReplicaSite(40, defects=defects)
+
+
+def test_defective_articles_are_left_out_of_the_truth() -> None:
+    site = ReplicaSite(40, seed=5, defects=6)
+    rejects = site.expected_rejects(BASE)
+    assert [r["reason"] for r in rejects].count("no valid publication date") == 2
+    assert Counter(r["reason"] for r in rejects) == {
+        "no valid publication date": 2, "body too short": 2, "no title": 2,
+    }
+    truth_urls = {rec["url"] for rec in site.ground_truth(BASE)}
+    assert len(truth_urls) == 34
+    assert not truth_urls & {r["url"] for r in rejects}
+    assert site.expected_rejects(BASE) == ReplicaSite(40, seed=5, defects=6).expected_rejects(BASE)
+    assert {r["url"] for r in rejects} != {
+        r["url"] for r in ReplicaSite(40, seed=6, defects=6).expected_rejects(BASE)
+    }
+    # the other articles are those of the same site without defects
+    plain = ReplicaSite(40, seed=5)
+    assert [a.path for a in site.articles] == [a.path for a in plain.articles]
+    same = {rec["url"]: rec for rec in plain.ground_truth(BASE)}
+    for rec in site.ground_truth(BASE):
+        assert {k: v for k, v in rec.items() if k != "related"} == {
+            k: v for k, v in same[rec["url"]].items() if k != "related"
+        }
+
+
+def test_defective_pages_are_broken_as_announced() -> None:
+    site = ReplicaSite(40, seed=5, defects=3)
+    by_defect = {a.defect: a for a in site.articles if a.defect}
+    assert set(by_defect) == {"no-date", "short-body", "no-title"}
+    undated = by_defect["no-date"]
+    html = page(site, undated.path)
+    assert '<div class="submitted">' not in node_html(site, undated.path)
+    assert undated.published_raw not in html
+    for path in ("/", "/?page=1", undated.section.path, "/feed/", "/sitemap.xml"):
+        status, _, body = site.render(path, BASE)
+        assert status == 200
+        assert undated.published_raw.encode() not in body
+    assert f"<loc>{BASE}{undated.path}</loc></url>".encode() in site.render("/sitemap.xml", BASE)[2]
+    short = by_defect["short-body"]
+    reader = BodyText()
+    reader.feed(page(site, short.path))
+    assert 0 < len(reader.text().split()) < 20
+    untitled = by_defect["no-title"]
+    html = page(site, untitled.path)
+    assert '<h1 class="title"></h1>' in html
+    assert "<title> | Belarus in Focus</title>" in html
+    assert untitled.path.count("/") == 2  # its path was made when it still had a title

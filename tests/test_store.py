@@ -23,7 +23,7 @@ from archiver.errors import (
     SchemaTooNewError,
     SearchQueryError,
 )
-from archiver.items import ArticleItem, RawPage, RelatedLink
+from archiver.items import ArticleItem, NotModified, RawPage, RelatedLink
 from archiver.store import SCHEMA_VERSION, Archive, content_hash
 
 BASE = "https://belarusinfocus.info"
@@ -414,11 +414,63 @@ def test_links_update_when_seen_and_keep_their_date_when_gone(archive: Archive) 
 
 def test_deleting_an_article_cascades_to_links_and_revisions(archive: Archive) -> None:
     archive.store_items([make_item("a", related=[link("b")])], run_id=None, seen_at=T1)
-    archive.store_items([make_item("a", body="changed " * 30)], run_id=None, seen_at=T2)
+    archive.store_items([make_item("a", body="changed " * 30, related=[link("b")])], run_id=None, seen_at=T2)
     assert (count(archive, "related_links"), count(archive, "article_revisions")) == (1, 1)
     with archive.db.conn:
         archive.db.execute("DELETE FROM articles")
     assert (count(archive, "related_links"), count(archive, "article_revisions")) == (0, 0)
+
+
+def test_links_follow_the_current_version_and_revisions_keep_theirs(archive: Archive) -> None:
+    archive.store_items([make_item("a", related=[link("b", 1), link("c", 2)])], run_id=None, seen_at=T1)
+    edited = make_item("a", body="edited " * 30, related=[link("c", 1), link("d", 2, kind="inline")])
+    assert archive.store_items([edited], run_id=None, seen_at=T2) == ["updated"]
+    article = archive.get_article(f"{BASE}/politics/a")
+    assert article is not None
+    current = sorted((str(r["target_url"]).rsplit("/", 1)[1], r["kind"], r["position"])
+                     for r in article["related"])  # type: ignore[attr-defined]
+    assert current == [("c", "similar", 1), ("d", "inline", 2)]
+    revision = archive.db.execute("SELECT revision, related FROM article_revisions").fetchone()
+    assert revision[0] == 1
+    assert [(r["target_url"].rsplit("/", 1)[1], r["position"]) for r in json.loads(revision[1])] == [
+        ("b", 1), ("c", 2),
+    ]
+
+
+def test_http_validators_are_kept_and_not_modified_only_touches(archive: Archive) -> None:
+    page = make_page(f"{BASE}/politics/a", fetched_at=T1)
+    page.headers = {"etag": ['"v1"'], "Last-Modified": ["Mon, 07 Nov 2016 07:41:00 GMT"]}
+    archive.store_items([make_item("a", page=page)], run_id=None, seen_at=T1)
+    state = archive.crawl_state()[f"{BASE}/politics/a"]
+    assert (state.etag, state.last_modified, state.last_seen_at) == (
+        '"v1"', "Mon, 07 Nov 2016 07:41:00 GMT", T1,
+    )
+    before = counts(archive)
+    outcome = archive.store_items([NotModified(f"{BASE}/politics/a", T2)], run_id=None, seen_at=T2)
+    assert outcome == ["unchanged"]
+    assert counts(archive) == before
+    assert archive.crawl_state()[f"{BASE}/politics/a"].last_seen_at == T2
+
+
+def test_resume_point_committed_since_and_retry_urls(archive: Archive) -> None:
+    assert archive.resume_point() is None
+    done = archive.start_run(mode="full", started_at=T1)
+    archive.finish_run(done, finished_at=T1, counts={}, finish_reason="finished", exit_code=0)
+    killed = archive.start_run(mode="full", started_at=T2)
+    archive.store_items([make_item("a"), make_item("r", reject_reasons=["no title"])],
+                        run_id=killed, seen_at=T2)
+    archive.record_failure(f"{BASE}/politics/f", "HTTP 503", run_id=killed, at=T2)
+    assert archive.resume_point() == T2
+    again = archive.start_run(mode="resume", started_at=T3)  # stopped by SIGTERM
+    archive.finish_run(again, finished_at=T3, counts={}, finish_reason="shutdown", exit_code=1)
+    assert archive.resume_point() == T2
+    assert archive.committed_since(T2) == {f"{BASE}/politics/a", f"{BASE}/politics/r"}
+    assert archive.retry_urls(since=T1) == [f"{BASE}/politics/f"]
+    last = archive.start_run(mode="resume", started_at=T3)
+    archive.store_items([make_item("f")], run_id=last, seen_at=T3)
+    assert archive.retry_urls(since=T1) == []
+    archive.finish_run(last, finished_at=T3, counts={}, finish_reason="finished", exit_code=0)
+    assert archive.resume_point() is None
 
 
 # --- pages and rejects ------------------------------------------------------------------------

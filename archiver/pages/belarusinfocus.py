@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector, SelectorList
@@ -56,6 +58,14 @@ LEAD_CSS = (".field-name-field-lead", ".node .lead", "[itemprop='description']")
 BODY_CSS = (".field-name-body", "[itemprop='articleBody']", ".node .content .body", "article .entry-content")
 SIMILAR_LINKS_CSS = (".similar-articles .similar-item h3 a", ".similar-articles h3 a")
 TREND_LINKS_CSS = (".block-recent-trends li a", ".recent-trends li a")
+NOT_TEXT_TAGS = frozenset({"script", "noscript", "template", "style"})
+NOT_ARTICLE_BLOCK = re.compile(
+    "share|social|similar|related|trends|tags|caption|credit|read-?more|advert|banner|newsletter"
+    "|comments",
+    re.IGNORECASE,
+)
+"""A class or id of a block inside the body that is not the article's text ("Read more" boxes,
+share buttons, ...): its links are not inline links (archiver.normalise drops its text)."""
 
 # --- text patterns ---------------------------------------------------------------------------
 MONTHS = (
@@ -147,7 +157,7 @@ class ArticlePage:
         for kind, anchors in (
             ("similar", self._block_links(SIMILAR_LINKS_CSS, HEADING_SIMILAR)),
             ("trend", self._block_links(TREND_LINKS_CSS, HEADING_TRENDS)),
-            ("inline", self._first(BODY_CSS).css("a")),
+            ("inline", self._inline_anchors()),
         ):
             seen: set[str] = set()
             for anchor in anchors:
@@ -159,8 +169,17 @@ class ArticlePage:
                     continue
                 seen.add(target)
                 title = collapse_ws(" ".join(anchor.css("::text").getall()))
-                links.append(RelatedLink(target, title, len(seen), kind))
+                links.append(RelatedLink(target, unicodedata.normalize("NFC", title), len(seen), kind))
         return links
+
+    def _inline_anchors(self) -> list[Selector]:
+        """The anchors in the body's text: not those in a script, a noscript or a block that is
+        not the article (share buttons, a "Read more" box)."""
+        body = self._first(BODY_CSS)
+        if not body:
+            return []
+        top = body[0].root
+        return [a for a in body.css("a") if not _inside_noise(a.root, top)]
 
     # -- candidates per field, in order of trust ------------------------------------------------
     def _title_candidates(self) -> Iterator[tuple[str, str | None]]:
@@ -313,6 +332,17 @@ class ArticlePage:
         return "\n".join(best[1]) or None
 
 
+def _inside_noise(element: Any, top: Any) -> bool:
+    """Whether an lxml ``element`` sits in a not-article block or a script below ``top``."""
+    node = element.getparent()
+    while node is not None and node is not top:
+        marker = f"{node.get('class', '')} {node.get('id', '')}"
+        if node.tag in NOT_TEXT_TAGS or NOT_ARTICLE_BLOCK.search(marker):
+            return True
+        node = node.getparent()
+    return False
+
+
 def _jsonld_objects(raw: str) -> Iterator[dict[str, object]]:
     try:
         data = json.loads(raw)
@@ -336,6 +366,8 @@ class ListingLinks:
 
     articles: list[str]
     next_page: str | None
+    dates: dict[str, str] = field(default_factory=dict)
+    """The date shown beside an article in the listing, as shown (``<time datetime>`` first)."""
 
 
 class ListingPage:
@@ -351,17 +383,38 @@ class ListingPage:
         """Absolute canonical article URLs in page order, and the next page's URL or None."""
         host = urlsplit(self.url).hostname or ""
         seen: dict[str, None] = {}
+        dates: dict[str, str] = {}
         scope = self.sel.css("#main, main, .view-content") or self.sel.css("body")
-        for href in scope.css("a::attr(href)").getall():
-            url = canonical_url(urljoin(self.url, href))
+        for anchor in scope.css("a[href]"):
+            url = canonical_url(urljoin(self.url, anchor.attrib["href"]))
             if is_article_url(url, host):
                 seen.setdefault(url, None)
+                shown = self._row_date(anchor)
+                if shown and url not in dates:
+                    dates[url] = shown
         next_href = None
         for css in self.NEXT_CSS:
             next_href = self.sel.css(css).attrib.get("href")
             if next_href:
                 break
-        return ListingLinks(list(seen), urljoin(self.url, next_href) if next_href else None)
+        return ListingLinks(list(seen), urljoin(self.url, next_href) if next_href else None, dates)
+
+    ROW_XPATH = (
+        "ancestor::*[self::li or self::article or self::tr or "
+        "contains(concat(' ', normalize-space(@class), ' '), ' views-row ')][1]"
+    )
+    DATE_CSS = ("time::attr(datetime)", ".date-display-single::text", "time::text", ".date::text")
+
+    def _row_date(self, anchor: Selector) -> str | None:
+        """The date shown in the listing row around ``anchor``, if the row has one."""
+        row = anchor.xpath(self.ROW_XPATH)
+        if not row:
+            return None
+        for css in self.DATE_CSS:
+            value = row[0].css(css).get()
+            if value and value.strip():
+                return value.strip()
+        return None
 
 
 def feed_links(url: str, xml: str) -> list[str]:

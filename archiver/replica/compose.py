@@ -1,9 +1,12 @@
 """Article bodies: paragraphs of prose, with the markup hazards of a Drupal-era site.
 
 Every hazard appears in some articles only, chosen by the article's own random stream:
-subheadings, bulleted lists, blockquotes, ``<br>`` inside a paragraph, ``<em>``/``<strong>``,
-NBSP, links to other articles, and noise blocks the archive must drop: an HTML comment, a script,
-an empty ``<p>&nbsp;</p>`` and (about 5%) the lead repeated as the first paragraph.
+subheadings (``h3``, ``h2``), bulleted and numbered lists, blockquotes, ``<br>`` inside a
+paragraph, ``<em>``/``<strong>``, NBSP, soft hyphens inside words, links to other articles, and
+noise blocks the archive must drop: HTML comments (a stray ``<!-- /header -->`` among them),
+a script, a style sheet, a noscript, an empty ``<p>&nbsp;</p>``, a "Read more" box and (about 5%)
+the lead repeated as the first paragraph. The hazards added later draw after the earlier ones,
+so that adding them did not change the earlier ones.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from collections.abc import Sequence
 from typing import Final
 
 from archiver.replica.content import Article, Block, BlockKind, Body, Inline, InlineKind
+from archiver.replica.rand import pick
 from archiver.replica.wordbank import NBSP, Prose
 
 _WORD: Final = re.compile(r"[A-Za-z]{5,}")
+_LONG_WORD: Final = re.compile(r"[A-Za-z]{7,}")
 # probability of each optional feature, per article
 P_LEAD_REPEAT: Final = 0.05
 P_HEADING: Final = 0.25
@@ -28,6 +33,24 @@ P_SCRIPT: Final = 0.08
 P_EMPTY: Final = 0.05
 P_EMPHASIS: Final = 0.30
 P_NBSP: Final = 0.20
+P_H2: Final = 0.15
+P_OL: Final = 0.12
+P_STRAY_COMMENT: Final = 0.15
+P_STYLE: Final = 0.10
+P_NOSCRIPT: Final = 0.10
+P_SOFT_HYPHEN: Final = 0.15
+P_READ_MORE: Final = 0.15
+SOFT_HYPHEN: Final = "\u00ad"
+STRAY_COMMENTS: Final = (
+    " /header ", " header ", ' <div class="ad">Advertisement</div> ', " end of teaser ",
+)
+"""Texts of comments left in a body: template markers, commented-out markup."""
+STUBS: Final = (
+    "The full analysis will be published shortly.",
+    "Text to follow.",
+    "This analysis is being updated.",
+)
+"""Bodies of fewer than 20 words (defective articles)."""
 
 
 def link_count(rng: random.Random) -> int:
@@ -70,6 +93,38 @@ def compose_body(rng: random.Random, prose: Prose, targets: Sequence[Article]) -
             _insert(rng, blocks, Block(kind))
     if rng.random() < P_LEAD_REPEAT:
         blocks.insert(0, Block("lead"))
+    _later_hazards(rng, prose, blocks)
+    return Body(tuple(blocks))
+
+
+def _later_hazards(rng: random.Random, prose: Prose, blocks: list[Block]) -> None:
+    """``h2``, ``ol``, stray comments, style, noscript and soft hyphens, each in some bodies."""
+    if rng.random() < P_H2:
+        blocks.insert(rng.randint(1, len(blocks) - 1), Block("h2", items=(prose.heading(),)))
+    if rng.random() < P_OL:
+        at = rng.randint(1, len(blocks))
+        items = tuple(prose.list_items(rng.randint(2, 4)))
+        blocks[at:at] = [Block("p", (Inline(prose.list_intro()),)), Block("ol", items=items)]
+    if rng.random() < P_STRAY_COMMENT:
+        _insert(rng, blocks, Block("comment", items=(pick(rng, STRAY_COMMENTS),)))
+    noise: tuple[tuple[BlockKind, float], ...] = (("style", P_STYLE), ("noscript", P_NOSCRIPT))
+    for kind, chance in noise:
+        if rng.random() < chance:
+            _insert(rng, blocks, Block(kind))
+    if rng.random() < P_SOFT_HYPHEN:
+        _soft_hyphen(rng, blocks)
+
+
+def stub_body(rng: random.Random) -> Body:
+    """A body of fewer than 20 words: a defective article's."""
+    return Body((Block("p", (Inline(pick(rng, STUBS)),)),))
+
+
+def with_read_more(rng: random.Random, body: Body, targets: Sequence[Article]) -> Body:
+    """``body`` with a "Read more" box linking to ``targets``, after its first block."""
+    blocks = list(body.blocks)
+    links = tuple(Inline(t.title, "link", t.path) for t in targets)
+    _insert(rng, blocks, Block("read-more", links))
     return Body(tuple(blocks))
 
 
@@ -99,3 +154,19 @@ def _nbsp(rng: random.Random, runs: list[Inline]) -> None:
     if spaces:
         at = rng.choice(spaces)
         runs[0] = Inline(text[:at] + NBSP + text[at + 1 :])
+
+
+def _soft_hyphen(rng: random.Random, blocks: list[Block]) -> None:
+    """Type a soft hyphen inside a long word of a paragraph (as hyphenating editors do)."""
+    paragraphs = [i for i, block in enumerate(blocks) if block.kind == "p" and block.inlines]
+    if not paragraphs:
+        return
+    at = pick(rng, paragraphs)
+    runs = list(blocks[at].inlines)
+    words = list(_LONG_WORD.finditer(runs[0].text))
+    if not words:
+        return
+    word = pick(rng, words)
+    cut = word.start() + rng.randint(3, len(word.group(0)) - 3)
+    runs[0] = Inline(runs[0].text[:cut] + SOFT_HYPHEN + runs[0].text[cut:])
+    blocks[at] = Block("p", tuple(runs))

@@ -1,12 +1,15 @@
 """The replica's content model: categories, articles, body blocks, and their plain text.
 
-Text fields hold plain Unicode *as the editor typed it* (``*_source``: may contain NBSP); the
-plain text of the archive's text contract (docs/architecture.md) is derived here, never by
-parsing HTML, so that the ground truth checks the crawler independently of the markup.
+Text fields hold plain Unicode *as the editor typed it* (``*_source``: may contain NBSP, soft
+hyphens, zero-width characters, decomposed accents, runs of spaces); the plain text of the
+archive's text contract (docs/architecture.md) is derived here by simple code of its own
+(``plain``, ``plain_title``), never by parsing HTML or calling archiver.normalise, so that the
+ground truth checks the crawler independently of the markup and of the normalisers.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,13 +19,38 @@ from archiver.replica.schedule import iso_local, iso_utc, shown
 
 IMAGE_DIR: Final = "/sites/default/files/styles/large/public/"
 
-EntityStyle = Literal["numeric", "named", "literal"]
-"""How an article's HTML writes typographic characters: ``&#8217;``, ``&rsquo;`` or as is."""
+EntityStyle = Literal["numeric", "hex", "named", "literal"]
+"""How an article's HTML writes typographic characters: ``&#8217;``, ``&#x2019;``, ``&rsquo;`` or
+as is."""
+Defect = Literal["no-date", "short-body", "no-title"]
+"""How a defective article is broken: no date shown, a body under 20 words, an empty title."""
+
+INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+"""Zero-width space, non-joiner and joiner, word joiner, BOM, soft hyphen: typed inside words,
+never part of the plain text."""
+_DROP_INVISIBLE: Final = {ord(char): None for char in INVISIBLE}
 
 
 def collapse(text: str) -> str:
     """Whitespace (NBSP included) collapsed to single spaces, stripped."""
     return " ".join(text.split())
+
+
+def _visible(text: str) -> str:
+    """``text`` without invisible characters (fast when it has none)."""
+    if any(char in text for char in INVISIBLE):
+        return text.translate(_DROP_INVISIBLE)
+    return text
+
+
+def plain(text: str) -> str:
+    """Invisible characters removed, then whitespace collapsed."""
+    return collapse(_visible(text))
+
+
+def plain_title(text: str) -> str:
+    """A title as typed -> its plain form: no invisible characters, Unicode NFC, single spaces."""
+    return collapse(unicodedata.normalize("NFC", _visible(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +80,23 @@ class Article:
     section: Category
     """The article's category (``category`` is its display name)."""
     title_source: str
-    """The title as typed (may hold NBSP); ``title`` is its plain form."""
+    """The title as typed: may hold NBSP, invisible characters, decomposed accents, double spaces,
+    ``&`` and ``"``; ``title`` is its plain form."""
     published: datetime
     """Aware, Europe/Minsk."""
     trend_status: str | None
     """``green``, ``red`` or None (no status shown)."""
-    credit_label: str | None
-    """``Image`` or ``Photo``; None when the article has no image."""
+    credit_line: str | None
+    """The credit as shown (``Image: TUT.BY``, ``Lukashenka in Minsk. Photo: BelTA``), or None
+    when the article has no image."""
     image_credit: str | None
-    """The credit without its label (``TUT.BY``); None when the article has no image."""
+    """The credit's plain form: its sources without the label, ``; ``-joined (``Reuters; AFP``);
+    None when the article has no image."""
     style: EntityStyle
     lead_factory: Callable[[], str] = field(compare=False, repr=False)
     """Makes the lead as typed (leads are generated on first use; see ``lead_source``)."""
+    defect: Defect | None = None
+    """How the article is broken (the archive must reject it), or None for a valid article."""
 
     @property
     def lead_source(self) -> str:
@@ -72,8 +105,8 @@ class Article:
 
     @property
     def title(self) -> str:
-        """The plain title: NBSP as a space, single spaces."""
-        return collapse(self.title_source)
+        """The plain title: no invisible characters, NFC, NBSP as a space, single spaces."""
+        return plain_title(self.title_source)
 
     @property
     def lead(self) -> str:
@@ -96,11 +129,6 @@ class Article:
         return f"{IMAGE_DIR}{self.slug[:60].rstrip('-')}.jpg" if self.image_credit else None
 
     @property
-    def credit_line(self) -> str | None:
-        """``Image: TUT.BY`` as shown, or None."""
-        return f"{self.credit_label}: {self.image_credit}" if self.image_credit else None
-
-    @property
     def published_raw(self) -> str:
         """``November 07, 2016 10:41``."""
         return shown(self.published)
@@ -117,10 +145,14 @@ class Article:
 
 
 InlineKind = Literal["text", "em", "strong", "link", "br"]
-BlockKind = Literal["p", "h3", "ul", "quote", "lead", "comment", "script", "empty"]
-TEXT_BLOCKS: Final = frozenset({"p", "h3", "ul", "quote"})
+BlockKind = Literal[
+    "p", "h2", "h3", "ul", "ol", "quote",
+    "lead", "comment", "script", "style", "noscript", "empty", "read-more",
+]
+TEXT_BLOCKS: Final = frozenset({"p", "h2", "h3", "ul", "ol", "quote"})
 """Block kinds that are article text; the others are markup noise (a repeated lead, an HTML
-comment, a script, an empty paragraph) that the archive's body must not contain."""
+comment, a script, a style sheet, a noscript, an empty paragraph, a "Read more" box) that the
+archive's body must not contain."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +166,11 @@ class Inline:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A block of the body: a paragraph-like block of inlines, a heading, a list, or noise."""
+    """A block of the body: a paragraph-like block of inlines, a heading, a list, or noise.
+
+    ``items`` holds a heading's text, a list's items or a comment's text; ``inlines`` the runs of
+    a paragraph or the links of a "Read more" box.
+    """
 
     kind: BlockKind
     inlines: tuple[Inline, ...] = ()
@@ -144,12 +180,12 @@ class Block:
         """The block's plain text per the contract ("" for noise blocks)."""
         if self.kind not in TEXT_BLOCKS:
             return ""
-        if self.kind == "ul":
-            return "\n".join(f"- {collapse(item)}" for item in self.items)
-        if self.kind == "h3":
-            return collapse(self.items[0])
+        if self.kind in ("ul", "ol"):
+            return "\n".join(f"- {plain(item)}" for item in self.items)
+        if self.kind in ("h2", "h3"):
+            return plain(self.items[0])
         joined = "".join("\n" if run.kind == "br" else run.text for run in self.inlines)
-        return "\n".join(line for line in map(collapse, joined.split("\n")) if line)
+        return "\n".join(line for line in map(plain, joined.split("\n")) if line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,5 +199,11 @@ class Body:
         return "\n\n".join(t for t in (block.text() for block in self.blocks) if t)
 
     def links(self) -> list[Inline]:
-        """The in-body links in page order."""
-        return [run for block in self.blocks for run in block.inlines if run.kind == "link"]
+        """The links in the body's text, in page order (not those of a "Read more" box)."""
+        return [
+            run
+            for block in self.blocks
+            if block.kind in TEXT_BLOCKS
+            for run in block.inlines
+            if run.kind == "link"
+        ]

@@ -15,14 +15,15 @@ DESCRIPTION: Final = "Analytics of political and economic developments in Belaru
 
 
 def rss(articles: Sequence[Article], base_url: str) -> str:
-    """RSS 2.0 of ``articles`` (newest first): absolute links, Drupal-style ``guid``, pubDate in UTC."""
+    """RSS 2.0 of ``articles`` (newest first): absolute links, Drupal-style ``guid``, pubDate in UTC
+    (none for an article whose date is not shown)."""
     items = "".join(
         f"""<item>
 <title>{escape(a.title)}</title>
 <link>{escape(base_url + a.path)}</link>
 <description>{escape(a.lead)}</description>
 <category domain={quoteattr(base_url + a.section.path)}>{escape(a.category)}</category>
-<pubDate>{rfc822(a.published)}</pubDate>
+{"" if a.defect == "no-date" else f"<pubDate>{rfc822(a.published)}</pubDate>"}
 <dc:creator>{SITE_NAME}</dc:creator>
 <guid isPermaLink="false">{a.nid} at {escape(base_url)}</guid>
 </item>
@@ -42,14 +43,16 @@ def rss(articles: Sequence[Article], base_url: str) -> str:
 
 
 def sitemap(articles: Sequence[Article], categories: Sequence[Category], base_url: str) -> str:
-    """A sitemap: the front page, the category listings, then every article with ``lastmod``."""
+    """A sitemap: the front page, the category listings, then every article with ``lastmod``
+    (none for an article whose date is not shown)."""
     pages = [f"<url><loc>{escape(base_url)}/</loc><changefreq>daily</changefreq></url>"]
     pages += [
         f"<url><loc>{escape(base_url + c.path)}</loc><changefreq>weekly</changefreq></url>"
         for c in categories
     ]
     pages += [
-        f"<url><loc>{escape(base_url + a.path)}</loc><lastmod>{iso_local(a.published)}</lastmod></url>"
+        f"<url><loc>{escape(base_url + a.path)}</loc>"
+        f"{'' if a.defect == 'no-date' else f'<lastmod>{iso_local(a.published)}</lastmod>'}</url>"
         for a in articles
     ]
     entries = "\n".join(pages)

@@ -15,8 +15,16 @@ from functools import lru_cache, partial
 from typing import Any, Final
 
 from archiver.replica import routes, truth
-from archiver.replica.compose import compose_body, link_count
-from archiver.replica.content import Article, Body, Category, EntityStyle
+from archiver.replica.compose import P_READ_MORE, compose_body, link_count, stub_body, with_read_more
+from archiver.replica.content import Article, Body, Category, Defect, EntityStyle, plain_title
+from archiver.replica.hazards import (
+    CREDIT_SHARES,
+    TITLE_SHARES,
+    credit_line,
+    deal,
+    deal_one,
+    hard_title,
+)
 from archiver.replica.markup import Chrome
 from archiver.replica.rand import Weighted
 from archiver.replica.schedule import DEFAULT_NOW, publication_times
@@ -43,11 +51,20 @@ _CREDIT_DRAW: Final = Weighted(
     ),
     (40, 25, 8, 8, 4, 5, 4, 3, 3),
 )
-"""(label, source) of an image credit: mostly TUT.BY and BelTA, as on the seed pages."""
+"""(usual label, source) of an image credit: mostly TUT.BY and BelTA, as on the seed pages; how
+the line is written is drawn in ``hazards.credit_line``."""
 P_IMAGE: Final = 0.85
 _STATUS_DRAW: Final = Weighted(("green", "red", None), (40, 40, 20))
-_STYLES: Final[tuple[EntityStyle, ...]] = ("numeric", "named", "literal")
-_STYLE_DRAW: Final = Weighted(_STYLES, (5, 2, 3))
+_STYLES: Final[tuple[EntityStyle, ...]] = ("numeric", "hex", "named", "literal")
+_STYLE_DRAW: Final = Weighted(_STYLES, (4, 1, 2, 3))
+DEFECTS: Final[tuple[Defect, ...]] = ("no-date", "short-body", "no-title")
+"""The kinds of defective article, given in turn to the ``defects`` chosen articles."""
+REJECT_REASONS: Final[dict[Defect, str]] = {
+    "no-date": "no valid publication date",
+    "short-body": "body too short",
+    "no-title": "no title",
+}
+"""A substring of the reason archiver.pipelines.reject_reasons gives for each defect."""
 
 # Drupal pathauto's default: drop these words, punctuation, keep at most 100 characters.
 _STOP_WORDS: Final = frozenset((
@@ -74,17 +91,25 @@ class ReplicaSite:
     """An offline replica of belarusinfocus.info with ``n_articles`` articles.
 
     ``now`` (aware) is the site's clock: articles are spread from January 2011 to the day before
-    it. ValueError when ``n_articles`` is outside 10..20,000 or ``now`` is unusable.
+    it. ``defects`` articles, chosen by the seed, are broken in ways the archive must reject (no
+    date shown, a body under 20 words, an empty title, in turn); the ground truth leaves them out
+    and ``expected_rejects`` lists them. ValueError when ``n_articles`` is outside 10..20,000,
+    ``defects`` outside 0..n_articles or ``now`` is unusable.
     """
 
-    def __init__(self, n_articles: int, seed: int = 0, now: datetime = DEFAULT_NOW) -> None:
+    def __init__(
+        self, n_articles: int, seed: int = 0, now: datetime = DEFAULT_NOW, *, defects: int = 0
+    ) -> None:
         if not MIN_ARTICLES <= n_articles <= MAX_ARTICLES:
             raise ValueError(
                 f"n_articles must be between {MIN_ARTICLES} and {MAX_ARTICLES}, got {n_articles}"
             )
+        if not 0 <= defects <= n_articles:
+            raise ValueError(f"defects must be between 0 and {n_articles}, got {defects}")
         self.n_articles = n_articles
         self.seed = seed
         self.now = now
+        self.defects = defects
         self.categories = CATEGORIES
         self._lead = lru_cache(maxsize=None)(self._make_lead)
         self.articles: list[Article] = self._build(publication_times(n_articles, seed, now))
@@ -125,30 +150,49 @@ class ReplicaSite:
         return routes.render(self, path_with_query, base_url.rstrip("/"))
 
     def ground_truth(self, base_url: str) -> list[dict[str, Any]]:
-        """What the archive should hold after a full crawl: one record per article, newest first."""
+        """What the archive should hold after a full crawl: one record per valid article, newest
+        first (defective articles are left out)."""
         return truth.records(self, base_url.rstrip("/"))
+
+    def expected_rejects(self, base_url: str) -> list[dict[str, str]]:
+        """The defective articles, newest first: ``{url, reason}``, ``reason`` a substring of the
+        reason the archive's validation gives (``no title``, ``body too short``, ...)."""
+        base = base_url.rstrip("/")
+        return [
+            {"url": base + a.path, "reason": REJECT_REASONS[a.defect]}
+            for a in self.articles
+            if a.defect is not None
+        ]
 
     # -- generation -----------------------------------------------------------------------------
     def _build(self, times: list[datetime]) -> list[Article]:
         rng = random.Random(f"replica/{self.seed}/meta")
+        n = len(times)
+        hazards = random.Random(f"replica/{self.seed}/hazards")
+        title_cases = deal(hazards, n, TITLE_SHARES)
+        credit_forms = deal_one(hazards, n, CREDIT_SHARES)
+        broken = random.Random(f"replica/{self.seed}/defects").sample(range(n), self.defects)
+        defects = {uid: DEFECTS[i % len(DEFECTS)] for i, uid in enumerate(broken)}
         proses = {c.vocabulary: Prose(rng, c.vocabulary) for c in CATEGORIES}
         used: set[str] = set()
-        n = len(times)
         articles = []
         for uid, published in enumerate(times):
             section = _CATEGORY_DRAW.draw(rng)
             prose = proses[section.vocabulary]
-            title = prose.title()
-            path = _unique(f"{section.path}/{slugify(title)}", used)
+            title = hard_title(hazards, prose.title(), title_cases[uid])
+            path = _unique(f"{section.path}/{slugify(plain_title(title))}", used)
             status = _STATUS_DRAW.draw(rng)
-            label, credit = _CREDIT_DRAW.draw(rng) if rng.random() < P_IMAGE else (None, None)
+            line, credit = None, None
+            if rng.random() < P_IMAGE:
+                line, credit = credit_line(hazards, *_CREDIT_DRAW.draw(rng), credit_forms[uid])
             style = _STYLE_DRAW.draw(rng)
+            defect = defects.get(uid)
             articles.append(
                 Article(
                     index=n - 1 - uid, nid=uid + 1, path=path, section=section,
-                    title_source=title, published=published, trend_status=status,
-                    credit_label=label, image_credit=credit, style=style,
-                    lead_factory=partial(self._lead, uid + 1, section.vocabulary),
+                    title_source="" if defect == "no-title" else title, published=published,
+                    trend_status=status, credit_line=line, image_credit=credit, style=style,
+                    lead_factory=partial(self._lead, uid + 1, section.vocabulary), defect=defect,
                 )
             )
         articles.reverse()
@@ -160,8 +204,13 @@ class ReplicaSite:
 
     def _make_body(self, article: Article) -> Body:
         rng = random.Random(f"replica/{self.seed}/{article.nid}/body")
+        if article.defect == "short-body":
+            return stub_body(rng)
         targets = self._others(rng, article, link_count(rng))
-        return compose_body(rng, Prose(rng, article.section.vocabulary), targets)
+        body = compose_body(rng, Prose(rng, article.section.vocabulary), targets)
+        if rng.random() < P_READ_MORE:
+            body = with_read_more(rng, body, self._others(rng, article, rng.randint(1, 3)))
+        return body
 
     def _others(self, rng: random.Random, article: Article, k: int) -> list[Article]:
         """``k`` distinct articles other than ``article``, drawn with ``rng``."""

@@ -20,15 +20,17 @@ SITE_NAME: Final = "Belarus in Focus"
 PAGE_SIZE: Final = 10
 """Entries per listing page (Drupal's default for a front-page view)."""
 
+_ENCODED: Final = "’‘“”–—©\u00ad\u200b\u200d"
+"""Characters an entity style writes as references (NBSP is always ``&nbsp;``)."""
+_NAMES: Final = {
+    "’": "rsquo", "‘": "lsquo", "“": "ldquo", "”": "rdquo", "–": "ndash", "—": "mdash",
+    "©": "copy", "\u00ad": "shy", "\u200d": "zwj",
+}  # fmt: skip
 _ENTITIES: Final[dict[str, dict[int, str]]] = {
-    "numeric": {
-        ord("’"): "&#8217;", ord("‘"): "&#8216;", ord("“"): "&#8220;", ord("”"): "&#8221;",
-        ord("–"): "&#8211;", ord(NBSP): "&nbsp;",
-    },
-    "named": {
-        ord("’"): "&rsquo;", ord("‘"): "&lsquo;", ord("“"): "&ldquo;", ord("”"): "&rdquo;",
-        ord("–"): "&ndash;", ord(NBSP): "&nbsp;",
-    },
+    "numeric": {ord(c): f"&#{ord(c)};" for c in _ENCODED} | {ord(NBSP): "&nbsp;"},
+    "hex": {ord(c): f"&#x{ord(c):x};" for c in _ENCODED} | {ord(NBSP): "&nbsp;"},
+    "named": {ord(c): f"&{_NAMES[c]};" if c in _NAMES else f"&#{ord(c)};" for c in _ENCODED}
+    | {ord(NBSP): "&nbsp;"},
     "literal": {},
 }
 
@@ -41,6 +43,14 @@ HEAD_NOISE: Final = (
 BODY_SCRIPT: Final = (
     '<script type="text/javascript">var addthis_config = {"data_track_clickback": true};'
     ' document.write("<div class=\\"ad\\">Advertisement<\\/div>");</script>'
+)
+BODY_STYLE: Final = (
+    '<style type="text/css">.field-name-body p { margin: 0 0 1em; }'
+    ' .read-more:before { content: "Read more"; }</style>'
+)
+BODY_NOSCRIPT: Final = (
+    '<noscript><p>Please enable JavaScript to see the interactive chart.</p>'
+    '<img src="/sites/default/files/chart.png" alt="Chart"></noscript>'
 )
 
 
@@ -116,7 +126,7 @@ def article_page(
         image = (
             f'<div class="field-name-field-image"><img src="{article.image_path}"'
             f' alt="{attr(article.title_source)}" width="600" height="400">'
-            f'<div class="image-credit">{esc(article.credit_line)}</div></div>\n'
+            f'<div class="image-credit">{esc(article.credit_line, style)}</div></div>\n'
         )
     share = (
         '<div class="share-buttons"><span>Share:</span> '
@@ -131,8 +141,7 @@ def article_page(
 <h1 class="title">{esc(article.title_source, style)}</h1>
 <div class="field field-name-field-category-status"><span class="field-label">Category status:</span> \
 {status}</div>
-<div class="submitted"><span class="date-display-single">{article.published_raw}</span></div>
-{image}<div class="field-name-field-lead"><p>{esc(article.lead_source, style)}</p></div>
+{submitted(article)}{image}<div class="field-name-field-lead"><p>{esc(article.lead_source, style)}</p></div>
 <div class="field-name-body">
 {blocks}
 {share}
@@ -146,15 +155,31 @@ def article_page(
     )
 
 
+def submitted(article: Article) -> str:
+    """The article's timestamp line; nothing for an article whose date is not shown (a defect)."""
+    if article.defect == "no-date":
+        return ""
+    return f'<div class="submitted">{date_span(article)}</div>\n'
+
+
+def date_span(article: Article) -> str:
+    """The timestamp as shown (``November 07, 2016 10:41``); nothing for an undated article."""
+    if article.defect == "no-date":
+        return ""
+    return f'<span class="date-display-single">{article.published_raw}</span>'
+
+
 def similar_item(article: Article) -> str:
     """One entry of the "Similar articles" block."""
     credit = (
-        f'<div class="image-credit">{esc(article.credit_line)}</div>' if article.credit_line else ""
+        f'<div class="image-credit">{esc(article.credit_line, article.style)}</div>'
+        if article.credit_line
+        else ""
     )
     return (
         f'<div class="similar-item"><h3><a href="{article.path}">'
         f"{esc(article.title_source, article.style)}</a></h3>"
-        f'<span class="date-display-single">{article.published_raw}</span>{credit}'
+        f"{date_span(article)}{credit}"
         f'<div class="teaser"><p>{esc(article.lead_source, article.style)}</p></div></div>\n'
     )
 
@@ -167,19 +192,28 @@ def block_html(block: Block, article: Article) -> str:  # noqa: PLR0911 (one cas
             return f"<p>{inlines_html(block.inlines, style)}</p>"
         case "quote":
             return f"<blockquote><p>{inlines_html(block.inlines, style)}</p></blockquote>"
-        case "h3":
-            return f"<h3>{esc(block.items[0], style)}</h3>"
-        case "ul":
+        case "h2" | "h3":
+            return f"<{block.kind}>{esc(block.items[0], style)}</{block.kind}>"
+        case "ul" | "ol":
             items = "\n".join(f"<li>{esc(item, style)}</li>" for item in block.items)
-            return f"<ul>\n{items}\n</ul>"
+            return f"<{block.kind}>\n{items}\n</{block.kind}>"
         case "lead":
             return f"<p>{esc(article.lead_source, style)}</p>"
         case "comment":
-            return "<!-- pagebreak -->"
+            return f"<!--{block.items[0] if block.items else ' pagebreak '}-->"
         case "script":
             return BODY_SCRIPT
+        case "style":
+            return BODY_STYLE
+        case "noscript":
+            return BODY_NOSCRIPT
         case "empty":
             return f"<p>{esc(NBSP, style) if style != 'literal' else NBSP}</p>"
+        case "read-more":
+            links = "".join(
+                f'<li><a href="{attr(run.href)}">{esc(run.text, style)}</a></li>' for run in block.inlines
+            )
+            return f'<div class="read-more"><h4>Read more</h4><ul>{links}</ul></div>'
     raise ValueError(f"unknown block kind {block.kind!r}")
 
 
@@ -228,8 +262,7 @@ def listing_row(article: Article, i: int, count: int) -> str:
     classes += " views-row-last" if i == count - 1 else ""
     return (
         f'<div class="{classes}"><h2 class="node-title"><a href="{article.path}">'
-        f"{esc(article.title_source, article.style)}</a></h2>"
-        f'<span class="date-display-single">{article.published_raw}</span>'
+        f"{esc(article.title_source, article.style)}</a></h2>{date_span(article)}"
         f'<div class="teaser"><p>{esc(article.lead_source, article.style)}</p></div></div>'
     )
 

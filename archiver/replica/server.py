@@ -156,12 +156,13 @@ class ReplicaServer:
         self.stop()
 
 
-def serve(port: int, articles: int, seed: int) -> None:
-    """Serve a replica of ``articles`` articles on 127.0.0.1:``port`` until interrupted.
+def serve(port: int, articles: int, seed: int, defects: int = 0) -> None:
+    """Serve a replica of ``articles`` articles (``defects`` of them defective) on
+    127.0.0.1:``port`` until interrupted.
 
     OSError when the port cannot be bound; KeyboardInterrupt propagates after the socket closes.
     """
-    server = _Server(("127.0.0.1", port), ReplicaSite(articles, seed=seed))
+    server = _Server(("127.0.0.1", port), ReplicaSite(articles, seed=seed, defects=defects))
     try:
         server.serve_forever()
     finally:

@@ -21,8 +21,9 @@ LANG: str = "en"
 
 
 def records(site: ReplicaSite, base_url: str) -> list[dict[str, Any]]:
-    """One record per article of ``site`` served at ``base_url`` (no trailing slash), newest first."""
-    return [record(site, article, base_url) for article in site.articles]
+    """One record per valid article of ``site`` served at ``base_url`` (no trailing slash), newest
+    first; defective articles (``Article.defect``) are not archived, so they have none."""
+    return [record(site, article, base_url) for article in site.articles if article.defect is None]
 
 
 def record(site: ReplicaSite, article: Article, base_url: str) -> dict[str, Any]:

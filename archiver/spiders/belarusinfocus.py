@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver.clock import Clock, clock_from_setting, iso_utc
 from archiver.extract import build_item
-from archiver.items import ArticleItem, RawPage
-from archiver.normalise import canonical_url
+from archiver.items import ArticleItem, NotModified, RawPage
+from archiver.lock import RunLock
+from archiver.normalise import canonical_url, parse_published
 from archiver.pages.belarusinfocus import (
     ListingPage,
     feed_links,
     sitemap_links,
 )
+from archiver.plan import RECHECK_DAYS, RETRY_DAYS, Action, CrawlPlan, parse_instant
+from archiver.store import Archive, KnownArticle
 
 DEFAULT_BASE_URL = "https://belarusinfocus.info"
+HTTP_NOT_MODIFIED = 304
 
 LOOPBACK_SETTINGS: dict[str, object] = {
     # A replica on this machine needs no politeness: lift the throttle (users' -s still win).
@@ -45,14 +52,25 @@ def is_loopback(url: str) -> bool:
 
 
 class BelarusInFocusSpider(scrapy.Spider):
-    """Walks the listing pages (with pagination), the feed and the sitemap to every article.
+    """Walks the listing pages (with pagination), the feed and the sitemap to the articles that
+    the run's plan (archiver.plan) wants: all of them, or the new and edited ones.
 
-    Arguments (``-a name=value``): ``base_url`` (default https://belarusinfocus.info).
+    Arguments (``-a name=value``, also through Scrapyd's ``schedule.json``): ``base_url``
+    (default https://belarusinfocus.info); ``db`` (the archive, default the ARCHIVER_DB
+    setting); ``full`` (``1``/``true``: walk everything); ``since`` (a date, ISO 8601: nothing
+    shown or modified before it is fetched).
     """
 
     name = "belarusinfocus"
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        db: str | None = None,
+        full: str | bool = False,
+        since: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -60,51 +78,118 @@ class BelarusInFocusSpider(scrapy.Spider):
         self.base_url = base_url.rstrip("/")
         self.site_host = parts.netloc
         self.allowed_domains = [parts.hostname or ""]
+        self.db = db
+        self.full = parse_flag(full)
+        self.since = parse_since(since)
         self.clock: Clock = clock_from_setting(None)
+        self.lock: RunLock | None = None
+        """The run lock when this spider took it (runs not started by ``archiver crawl``)."""
+        self.plan: CrawlPlan | None = None
+        """Set by ``from_crawler`` from the archive's state (see archiver.plan)."""
         self.failures: list[tuple[str, str]] = []
         """(canonical url, reason) of every article that could not be fetched in this run."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """Build the spider; lift the throttle for a replica on loopback."""
+        """Build the spider: the archive path, the clock, the throttle on loopback, the plan."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.clock = clock_from_setting(crawler.settings.get("ARCHIVER_NOW"))
-        if is_loopback(spider.base_url) and crawler.settings.getbool("ARCHIVER_LOOPBACK_FAST", True):
-            crawler.settings.setdict(LOOPBACK_SETTINGS, priority="spider")
+        settings = crawler.settings
+        if spider.db:
+            settings.set("ARCHIVER_DB", spider.db, priority="spider")
+        spider.clock = clock_from_setting(settings.get("ARCHIVER_NOW"))
+        if is_loopback(spider.base_url) and settings.getbool("ARCHIVER_LOOPBACK_FAST", True):
+            settings.setdict(LOOPBACK_SETTINGS, priority="spider")
+        if not settings.getbool("ARCHIVER_LOCK_HELD"):
+            # run by `scrapy crawl` or Scrapyd, not by `archiver crawl`: take the lock here
+            spider.lock = RunLock(Path(settings.get("ARCHIVER_DB")), now=spider.clock)
+            spider.lock.acquire()
+            crawler.signals.connect(spider.release_lock, signal=signals.engine_stopped)
+        spider.plan = read_plan(
+            settings.get("ARCHIVER_DB"),
+            now=spider.clock(),
+            full=spider.full or settings.getbool("ARCHIVER_FULL"),
+            since=spider.since,
+            recheck_days=settings.getint("ARCHIVER_RECHECK_DAYS", RECHECK_DAYS),
+        )
+        settings.set("ARCHIVER_MODE", spider.plan.mode, priority="spider")
         return spider
 
+    def release_lock(self) -> None:
+        """Release the run lock this spider took, once the engine has stopped."""
+        if self.lock is not None:
+            self.lock.release()
+
     async def start(self) -> AsyncIterator[Any]:
-        """The front listing, the feed and the sitemap."""
+        """Failed URLs of earlier runs, then the front listing, the feed and the sitemap."""
+        for url in self.current_plan.retry:
+            yield self.article_request(url, Action.FETCH)
         yield scrapy.Request(f"{self.base_url}/", callback=self.parse_listing)
         yield scrapy.Request(f"{self.base_url}/feed/", callback=self.parse_feed, errback=self.optional)
         yield scrapy.Request(
-            f"{self.base_url}/sitemap.xml", callback=self.parse_sitemap, errback=self.optional
+            f"{self.base_url}/sitemap.xml", callback=self.parse_sitemap, errback=self.no_sitemap
         )
 
+    @property
+    def current_plan(self) -> CrawlPlan:
+        """The run's plan; a spider built without ``from_crawler`` plans a full crawl."""
+        if self.plan is None:
+            self.plan = CrawlPlan.choose(known={}, now=self.clock(), since=self.since)
+        return self.plan
+
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow each article of a listing page, then the next page."""
+        """Follow the wanted articles of a listing page, then the next page if the plan says so."""
+        plan = self.current_plan
         links = ListingPage(response.url, _text(response)).links()
+        shown = {url: self.shown_date(links.dates.get(url)) for url in links.articles}
         for url in links.articles:
-            yield self.article_request(url)
-        if links.next_page:
+            yield from self.maybe_request(url, plan.decide(url, shown=shown[url]))
+        if links.next_page and plan.follow_next_page(shown):
             yield scrapy.Request(links.next_page, callback=self.parse_listing)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow each article of the RSS/Atom feed."""
+        """Follow the wanted articles of the RSS/Atom feed."""
         for url in feed_links(response.url, _text(response)):
-            yield self.article_request(url)
+            yield from self.maybe_request(url, self.current_plan.decide(url))
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow each article of the sitemap, and nested sitemaps."""
+        """Follow the wanted articles of the sitemap (by ``lastmod``), and nested sitemaps."""
         entries, nested = sitemap_links(response.url, _text(response))
-        for url, _lastmod in entries:
-            yield self.article_request(url)
+        for url, lastmod in entries:
+            yield from self.maybe_request(url, self.current_plan.decide_from_sitemap(url, lastmod))
         for url in nested:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.optional)
+        if not entries and not nested:
+            yield from self.recheck_recent()
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
-        """One article page -> one item with raw fields and the raw response."""
+    def no_sitemap(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """Without a sitemap, re-check the recent articles one by one (conditional requests)."""
+        self.optional(failure)
+        yield from self.recheck_recent()
+
+    def recheck_recent(self) -> Iterator[scrapy.Request]:
+        """Conditional requests for the archived articles of the re-check window."""
+        for url in self.current_plan.rechecks():
+            yield from self.maybe_request(url, Action.CHECK)
+
+    def maybe_request(self, url: str, action: Action) -> Iterator[scrapy.Request]:
+        """The request ``action`` calls for (none for SKIP)."""
+        if action is not Action.SKIP:
+            yield self.article_request(url, action)
+
+    def shown_date(self, raw: str | None) -> datetime | None:
+        """A date shown in a listing, as an aware UTC datetime (None if none or unreadable)."""
+        if not raw:
+            return None
+        return parse_instant(raw) or parse_published(
+            raw, now=self.clock(), tz=self.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk")
+        )
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | NotModified]:
+        """One article page -> one item with raw fields and the raw response (304: NotModified)."""
         url = canonical_url(response.url)
+        if response.status == HTTP_NOT_MODIFIED:
+            yield NotModified(url=url, fetched_at=iso_utc(self.clock()))
+            return
         page = RawPage(
             url=response.url,
             fetched_at=iso_utc(self.clock()),
@@ -122,9 +207,25 @@ class BelarusInFocusSpider(scrapy.Spider):
             return
         yield build_item(page, response.text)
 
-    def article_request(self, url: str) -> scrapy.Request:
-        """The request for an article page; failures are recorded, not only logged."""
-        return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
+    def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
+        """The request for an article page; conditional for CHECK when validators are archived.
+
+        Failures are recorded, not only logged.
+        """
+        headers: dict[str, str] = {}
+        known = self.current_plan.known.get(url)
+        if action is Action.CHECK and known is not None:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            headers=headers or None,
+            meta={"handle_httpstatus_list": [HTTP_NOT_MODIFIED]} if headers else None,
+        )
 
     def article_failed(self, failure: Failure) -> None:
         """Count an article that could not be fetched and remember why (see StorePipeline)."""
@@ -142,6 +243,56 @@ class BelarusInFocusSpider(scrapy.Spider):
     def optional(self, failure: Failure) -> None:
         """The feed and the sitemap may not exist: note it and go on."""
         self.logger.info("optional start point unavailable: %s", failure.getErrorMessage())
+
+
+def parse_flag(value: str | bool) -> bool:
+    """A spider argument as a boolean: ``1``, ``true``, ``yes``, ``on`` (any case) are true."""
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected a yes/no value, got {value!r}")
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """The ``since`` argument (``2024-01-01``, or an ISO 8601 time) as aware UTC; None for none."""
+    if value is None or not value.strip():
+        return None
+    parsed = parse_instant(value)
+    if parsed is None:
+        raise ValueError(f"since must be a date like 2024-01-31, got {value!r}")
+    return parsed
+
+
+def read_plan(
+    db_path: str, *, now: datetime, full: bool, since: datetime | None, recheck_days: int
+) -> CrawlPlan:
+    """The run's plan from the archive's state (an archive that does not exist yet is empty).
+
+    Call it under the run lock and before the run's own ``crawl_runs`` row is written.
+    """
+    known: dict[str, KnownArticle] = {}
+    committed: set[str] | None = None
+    retry: list[str] = []
+    if Path(db_path).exists():
+        with Archive(db_path).open(readonly=True) as archive:
+            known = archive.crawl_state()
+            point = archive.resume_point()
+            if point is not None:
+                committed = archive.committed_since(point)
+            retry = archive.retry_urls(since=iso_utc(now - timedelta(days=RETRY_DAYS)))
+    return CrawlPlan.choose(
+        known=known,
+        now=now,
+        full=full,
+        resume_committed=committed,
+        since=since,
+        recheck_days=recheck_days,
+        retry=retry,
+    )
 
 
 def _text(response: Response) -> str:
