@@ -164,3 +164,14 @@ def test_second_full_crawl_changes_no_row(replica_200: Replica, crawled: Path) -
     runs = table(crawled, "crawl_runs")
     assert runs[-1]["items_unchanged"] == 200
     assert runs[-1]["items_new"] == 0
+
+
+def test_stats_shows_field_coverage_of_the_crawl(replica_200: Replica, crawled: Path) -> None:
+    truth = list(replica_200.truth().values())
+    result = run_cli("stats", "--db", str(crawled))
+    assert result.returncode == 0, result.stderr
+    coverage = result.stdout.split("field_coverage:")[1]
+    for field in ("title", "published_at", "body", "lead"):
+        assert f"  {field}: 100.0%" in coverage
+    with_credit = sum(1 for rec in truth if rec["image_credit"]) / len(truth)
+    assert f"  image_credit: {100 * with_credit:.1f}%" in coverage
