@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -222,46 +223,159 @@ def print_last_run(db_path: str) -> None:
 
 
 # --- querying ---------------------------------------------------------------------------------
+SEARCH_COLUMNS = ("id", "url", "title", "published_at", "category", "snippet", "rank")
+"""The fields of one hit of ``archiver search`` (JSON keys, CSV columns)."""
+
+
+def date_bound(value: str) -> str:
+    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an ISO 8601 time as ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    A year, month or day becomes its first instant (UTC); a time is converted to UTC and cut to
+    the second. Raises ValueError for anything else.
+    """
+    from archiver.clock import iso_utc
+    from archiver.plan import parse_instant
+
+    text = value.strip()
+    parts = text.split("-")
+    if 1 <= len(parts) <= 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        year, month, day = [*(int(p) for p in parts), 1, 1][:3]
+        return iso_utc(datetime(year, month, day, tzinfo=UTC))
+    instant = parse_instant(text)
+    if instant is None:
+        raise ValueError(f"not a date: {value!r}")
+    return iso_utc(instant)
+
+
+def date_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Turn a ``--since``/``--until`` DATE into its bound on published_at, or a usage error."""
+    if value is None:
+        return None
+    try:
+        return date_bound(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 time, got {value!r}"
+        ) from None
+
+
+def bold_marks() -> tuple[str, str]:
+    """The terminal codes that start and end bold text (as click.style writes them)."""
+    start, end = click.style("\0", bold=True).split("\0")
+    return start, end
+
+
+def stdout_is_tty() -> bool:
+    """Whether stdout is a terminal (then the search results are highlighted in bold)."""
+    return sys.stdout.isatty()
+
+
 @cli.command()
 @db_option
 @click.argument("query")
+@click.option("--since", metavar="DATE", callback=date_option,
+              help="Only articles published at or after DATE: YYYY, YYYY-MM, YYYY-MM-DD or "
+                   "ISO 8601 (UTC).")
+@click.option("--until", metavar="DATE", callback=date_option,
+              help="Only articles published before DATE (exclusive, as `archiver export`).")
+@click.option("--category", metavar="NAME",
+              help="Only articles of this section, e.g. Economy (case-insensitive).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @format_option("table", "json", "csv")
-def search(db_path: str, query: str, limit: int, fmt: str) -> None:
-    """Full-text search of titles, leads and bodies (SQLite FTS5 syntax), best match first."""
+def search(  # noqa: PLR0917 (click passes options as keywords)
+    db_path: str,
+    query: str,
+    since: str | None,
+    until: str | None,
+    category: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Full-text search of titles, leads and bodies (SQLite FTS5 syntax), best match first.
+
+    QUERY: words (all must match), "a phrase", prefix*, OR, NOT, NEAR(a b, 5), title:word.
+    --since 2016 --until 2017 is the year 2016 (published_at, UTC; until exclusive).
+    Table: rank, date, title, URL and a snippet with the matches in [ ] (bold in a terminal);
+    json: one object per line; csv: with a header. A malformed query exits 2.
+    """
+    if since is not None and until is not None and until <= since:
+        raise click.UsageError("--until must come after --since")
+    marks = bold_marks() if fmt == "table" and stdout_is_tty() else ("[", "]")
     with open_archive(db_path, readonly=True) as archive:
         try:
-            rows = archive.search(query, limit=limit)
+            rows = archive.search(
+                query, limit=limit, since=since, until=until, category=category, marks=marks
+            )
         except ValueError as exc:
             raise CliError(str(exc)) from exc
     if fmt == "json":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     elif fmt == "csv":
-        write_csv(rows)
+        write_csv(rows, fieldnames=SEARCH_COLUMNS)
     else:
-        for row in rows:
-            click.echo(f"{str(row['published_at'])[:10]}  {row['title']}\n    {row['url']}")
-            click.echo(f"    {row['snippet']}")
+        for number, row in enumerate(rows, 1):
+            date = str(row["published_at"] or "(no date)")[:10]
+            click.echo(f"{number:>3}. {date}  {row['title']}")
+            click.echo(f"     {row['url']}")
+            click.echo(f"     {row['snippet']}")
         click.echo(f"{len(rows)} result(s)", err=True)
 
 
-def write_csv(rows: Sequence[dict[str, Any]]) -> None:
-    """Rows as CSV on stdout, header from the first row."""
-    if not rows:
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+def write_csv(rows: Sequence[dict[str, Any]], fieldnames: Sequence[str] | None = None) -> None:
+    """Rows as CSV on stdout; the header is ``fieldnames`` (always written) or the first row's."""
+    if fieldnames is None:
+        if not rows:
+            return
+        fieldnames = list(rows[0])
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(fieldnames))
     writer.writeheader()
     writer.writerows(rows)
+
+
+def plot_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Check the ``--plot`` file name's ending before anything is read."""
+    from archiver.report import check_plot_path
+
+    if value is not None:
+        try:
+            check_plot_path(Path(value))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def describe_run(run: dict[str, Any]) -> str:
+    """One line of a crawl run for ``archiver stats``."""
+    finished = f"finished {run['finished_at']}" if run.get("finished_at") else "unfinished"
+    code = "-" if run.get("exit_code") is None else run["exit_code"]
+    return (
+        f"{run['id']} {run['mode']}: started {run['started_at']}, {finished}; "
+        f"{run['items_new']} new, {run['items_updated']} updated, "
+        f"{run['items_rejected']} rejected, {run['failures']} failed; exit {code}"
+    )
 
 
 @cli.command()
 @db_option
 @format_option("table", "json")
-def stats(db_path: str, fmt: str) -> None:
-    """What the archive holds: totals, dates, categories, credits, field coverage, runs."""
+@click.option("--plot", "plot_path", metavar="FILE", callback=plot_option,
+              type=click.Path(dir_okay=False),
+              help="Also draw articles per month: FILE.svg (a bar chart) or FILE.html (a page "
+                   "with the chart and the numbers; no scripts).")
+def stats(db_path: str, fmt: str, plot_path: str | None) -> None:
+    """What the archive holds: totals, dates, categories, credits, field coverage, last runs."""
     with open_archive(db_path, readonly=True) as archive:
         data = archive.stats()
+        months = archive.articles_by_month() if plot_path else []
+    if plot_path:
+        from archiver.report import write_plot
+
+        try:
+            write_plot(Path(plot_path), months)
+        except OSError as exc:
+            raise CliError(f"cannot write {plot_path}: {exc.strerror or exc}") from exc
+        click.echo(f"wrote {plot_path}: articles per month, {len(months)} month(s)", err=True)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -271,6 +385,10 @@ def stats(db_path: str, fmt: str) -> None:
             for sub, count in value.items():
                 shown = f"{count:.1%}" if isinstance(count, float) else count
                 click.echo(f"  {sub}: {shown}")
+        elif key == "last_runs" and isinstance(value, list):
+            click.echo(f"{key}:" if value else f"{key}: none")
+            for run in value:
+                click.echo(f"  {describe_run(run)}")
         elif isinstance(value, list):
             click.echo(f"{key}:")
             for entry in value:
@@ -299,6 +417,133 @@ def runs(db_path: str, limit: int, fmt: str) -> None:
         if row.get("finished_at") is None:
             row["finish_reason"] = "unfinished"
         click.echo("\t".join("" if row.get(c) is None else str(row.get(c)) for c in columns))
+
+
+# --- export -----------------------------------------------------------------------------------
+@cli.command()
+@db_option
+@format_option("csv", "jsonl", "warc")
+@click.option("--since", metavar="DATE", default=None,
+              help="Only articles published (warc: pages fetched) at or after DATE: 2024-01-31 or "
+                   "ISO 8601, UTC unless it has an offset.")
+@click.option("--until", metavar="DATE", default=None,
+              help="Only articles published (warc: pages fetched) before DATE (exclusive).")
+@click.option("--fields", metavar="A,B,C", default=None,
+              help="csv/jsonl: the columns of `articles` to export, in this order, or `all` "
+                   "[default: id, url, title, category, trend_status, published_at, "
+                   "published_local, published_raw, image_url, image_credit, lead, body, "
+                   "word_count, revision, first_seen_at, last_seen_at, updated_at]")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="The file to write (replaced when complete); - for stdout.")
+@click.option("--gzip/--no-gzip", "gzipped", default=None,
+              help="Compress with gzip (warc: each record) [default: when FILE ends in .gz].")
+@click.option("--excel", is_flag=True, help="csv: start with a UTF-8 byte order mark, for Excel.")
+def export(  # noqa: PLR0917 (click passes options as keywords)
+    db_path: str,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    fields: str | None,
+    output: str,
+    gzipped: bool | None,
+    excel: bool,
+) -> None:
+    """Articles as CSV or JSON Lines, or the raw pages as WARC; to stdout or -o FILE.
+
+    csv/jsonl: one row per article (table `articles`), by id, UTF-8; CSV is RFC 4180 with a
+    header row and CRLF line ends, NULL an empty field. warc: a warcinfo record, then one
+    response record per stored page (table `pages`). Ends with one line on stderr:
+    `exported N articles to FILE`; stdout carries nothing but the data.
+    """
+    from archiver import export as exporting
+
+    try:
+        low, high = exporting.utc_bounds(since, until)
+        exporting.check_options(fmt, fields=fields, excel=excel, output=output, db_path=db_path)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    gzipped = exporting.gzip_wanted(output, gzipped)
+    where = "stdout" if output == "-" else output
+    with open_archive(db_path, readonly=True) as archive:
+        try:
+            if fmt == "warc":
+                pages = exporting.pages_between(archive.iter_pages(), low, high)
+                with exporting.open_output(output) as out:
+                    name = "" if output == "-" else Path(output).name
+                    count = exporting.write_warc(pages, out, gzip=gzipped, filename=name)
+                noun = "page"
+            else:
+                names = (
+                    exporting.DEFAULT_FIELDS if fields is None
+                    else exporting.parse_fields(fields, archive.article_columns())
+                )
+                rows = archive.iter_articles(since=low, until=high, fields=names)
+                with exporting.open_output(output, gzip_stream=gzipped) as out:
+                    if fmt == "csv":
+                        count = exporting.write_csv(rows, names, out, bom=excel)
+                    else:
+                        count = exporting.write_jsonl(rows, names, out)
+                noun = "article"
+        except BrokenPipeError:
+            exporting.discard_stdout()
+            sys.exit(EXIT_FAILURES)
+        except OSError as exc:
+            raise CliError(f"cannot write {where}: {exc.strerror or exc}") from exc
+        except ArchiverError as exc:  # a bad field (UnknownFieldError), an unreadable page
+            raise CliError(str(exc)) from exc
+    click.echo(f"exported {count} {noun}{'' if count == 1 else 's'} to {where}", err=True)
+
+
+# --- serve ------------------------------------------------------------------------------------
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on (anyone who can reach it can read the archive).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--metadata-only", "metadata_path", metavar="FILE", default=None,
+              help="Write the Datasette metadata JSON to FILE (- for stdout) and exit, for "
+                   "`datasette ARCHIVE -m FILE`.")
+def serve(db_path: str, host: str, port: int, metadata_path: str | None) -> None:
+    """Browse and query the archive in Datasette, read-only, until interrupted.
+
+    Serves http://HOST:PORT/ with titles and descriptions of every table, view and column,
+    full-text search and facets on `articles`, and the canned queries search, related,
+    per_month and per_year. Read-only: a crawl may write to the archive meanwhile. Needs the
+    optional dependency: pip install -e '.[serve]'.
+    """
+    from archiver import serve as serving
+    from archiver.datasette_meta import database_name, metadata_json
+
+    if metadata_path is not None:
+        text = metadata_json(database_name(db_path))
+        if metadata_path == "-":
+            click.echo(text, nl=False)
+            return
+        try:
+            Path(metadata_path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {metadata_path}: {exc.strerror or exc}") from exc
+        click.echo(f"wrote {metadata_path}: use `datasette {db_path} -m {metadata_path}`", err=True)
+        return
+    if not serving.datasette_installed():
+        raise CliError(f"archiver serve needs Datasette: {serving.INSTALL_HINT}")
+    with open_archive(db_path, readonly=True):
+        pass  # a missing, damaged, newer or unmigrated archive: one line, exit 2
+    try:
+        serving.check_address(host, port)
+    except OSError as exc:
+        raise CliError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
+    click.echo(f"serving {db_path} read-only on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    try:
+        serving.serve(Path(db_path), host=host, port=port)
+    except click.ClickException as exc:
+        raise CliError(f"datasette: {exc.format_message()}") from exc
+    except SystemExit as exc:  # uvicorn could not start (its error is above)
+        if exc.code:
+            raise CliError(f"datasette could not serve on {host}:{port}") from exc
+    except (KeyboardInterrupt, click.Abort):
+        pass  # the server has shut down
+    click.echo("stopped", err=True)
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -334,18 +579,37 @@ def replica() -> None:
 @click.option("--defects", default=0, show_default=True, type=click.IntRange(0),
               help="Articles broken so that the archive must reject them (no date, short body, "
                    "no title, in turn).")
-def replica_serve(port: int, articles: int, seed: int, defects: int) -> None:
-    """Serve the replica on 127.0.0.1:PORT until interrupted."""
+@click.option("--new", "new", default=0, show_default=True, type=click.IntRange(0),
+              help="Start advanced: this many articles published after the others (seeded).")
+@click.option("--edited", default=0, show_default=True, type=click.IntRange(0),
+              help="Start advanced: this many older articles edited (seeded).")
+def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
+    port: int, articles: int, seed: int, defects: int, new: int, edited: int
+) -> None:
+    """Serve the replica on 127.0.0.1:PORT until interrupted.
+
+    With --new/--edited the site starts advanced once (as ReplicaSite.advance does). While it
+    runs, `curl -X POST 'http://127.0.0.1:PORT/__replica__/advance?new=5&edited=2'` lets time
+    pass again and prints the change as JSON (loopback clients only).
+    """
     from archiver.replica.server import serve
 
     if defects > articles:
         raise click.BadParameter(f"at most --articles ({articles})", param_hint="--defects")
+    if articles + new > 20_000:
+        raise click.BadParameter(f"at most {20_000 - articles} with --articles {articles}",
+                                 param_hint="--new")
+    if edited > articles - defects:
+        raise click.BadParameter(f"at most the valid articles ({articles - defects})",
+                                 param_hint="--edited")
     broken = f", {defects} of them defective" if defects else ""
+    advanced = f", then {new} new and {edited} edited" if new or edited else ""
     click.echo(
-        f"serving a replica of {articles} articles{broken} on http://127.0.0.1:{port}/", err=True
+        f"serving a replica of {articles} articles{broken}{advanced} on http://127.0.0.1:{port}/",
+        err=True,
     )
     try:
-        serve(port=port, articles=articles, seed=seed, defects=defects)
+        serve(port=port, articles=articles, seed=seed, defects=defects, new=new, edited=edited)
     except OSError as exc:
         raise CliError(f"cannot serve on port {port}: {exc.strerror}") from exc
     except KeyboardInterrupt:

@@ -59,3 +59,8 @@ class ArchiveInUseError(ArchiverError):
         self.holder_pid = holder_pid
         self.holder_host = holder_host
         self.holder_started_at = holder_started_at
+
+
+class UnknownFieldError(ArchiverError, ValueError):
+    """Raised by archiver.store.Archive.iter_articles when a requested field is not a column of
+    ``articles`` (or is named twice); the CLI reports it as a usage error (exit 2)."""

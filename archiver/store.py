@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import zlib
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +33,7 @@ from archiver.errors import (
     ArchiveReadOnlyError,
     SchemaTooNewError,
     SearchQueryError,
+    UnknownFieldError,
 )
 from archiver.items import ArticleItem, NotModified, RawPage
 
@@ -64,6 +65,9 @@ COVERAGE_FIELDS: Final = (
 
 LINK_KINDS: Final = ("similar", "trend", "inline")
 """The documented values of ``related_links.kind``."""
+
+LAST_RUNS: Final = 5
+"""How many of the newest crawl runs ``Archive.stats`` lists."""
 
 NEW: Final = "new"
 UPDATED: Final = "updated"
@@ -258,11 +262,71 @@ _CRAWL_STATE = (
     "CREATE INDEX idx_articles_last_seen_at ON articles (last_seen_at)",
 )
 
+_ANALYSIS_VIEWS = (
+    # months of published_at (UTC); articles without a date are left out
+    """CREATE VIEW articles_by_month AS
+    SELECT
+        substr(published_at, 1, 7) AS month,
+        count(*) AS articles,
+        sum(word_count) AS words
+    FROM articles
+    WHERE published_at IS NOT NULL
+    GROUP BY month
+    ORDER BY month""",
+    """CREATE VIEW articles_by_category AS
+    SELECT
+        category,
+        count(*) AS articles,
+        sum(word_count) AS words,
+        min(published_at) AS first_published_at,
+        max(published_at) AS last_published_at
+    FROM articles
+    GROUP BY category
+    ORDER BY articles DESC, category""",
+    # image_credit holds several sources joined with '; ': split into one row per source (and
+    # article) by peeling off one part per recursion step; a source twice in one credit counts once
+    """CREATE VIEW image_credits AS
+    WITH RECURSIVE parts (article_id, published_at, credit, rest) AS (
+        SELECT id, published_at, NULL, image_credit || ';'
+        FROM articles
+        WHERE coalesce(image_credit, '') <> ''
+        UNION ALL
+        SELECT
+            article_id,
+            published_at,
+            trim(substr(rest, 1, instr(rest, ';') - 1), char(32, 9, 10, 13)),
+            substr(rest, instr(rest, ';') + 1)
+        FROM parts
+        WHERE rest <> ''
+    )
+    SELECT
+        credit,
+        count(DISTINCT article_id) AS articles,
+        min(published_at) AS first_published_at,
+        max(published_at) AS last_published_at
+    FROM parts
+    WHERE coalesce(credit, '') <> ''
+    GROUP BY credit
+    ORDER BY articles DESC, credit""",
+    # the edges of related_links whose target is archived: ids at both ends, for graph tools
+    """CREATE VIEW link_graph AS
+    SELECT
+        l.source_id AS source_id,
+        t.id AS target_id,
+        l.kind AS kind,
+        l.position AS position,
+        l.first_seen_at AS first_seen_at,
+        l.last_seen_at AS last_seen_at
+    FROM related_links AS l
+    JOIN articles AS t ON t.url = l.target_url""",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
     Migration(3, "related_articles view", _VIEW),
     Migration(4, "crawl state: HTTP validators, response counts, links of revisions", _CRAWL_STATE),
+    Migration(5, "analysis views: by month, by category, image credits, link graph", _ANALYSIS_VIEWS),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 
@@ -316,14 +380,23 @@ _INSERT_PAGE = (
 _SEARCH = """
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
        a.category AS category,
-       snippet(articles_fts, -1, '[', ']', '…', 16) AS snippet,
+       snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
        bm25(articles_fts, 10.0, 4.0, 1.0) AS rank
 FROM articles_fts
 JOIN articles AS a ON a.id = articles_fts.rowid
-WHERE articles_fts MATCH ?
+WHERE articles_fts MATCH :query
+  AND (:since IS NULL OR a.published_at >= :since)
+  AND (:until IS NULL OR a.published_at < :until)
+  AND (:category IS NULL OR a.category = :category COLLATE NOCASE)
 ORDER BY rank, a.published_at DESC
-LIMIT ?
+LIMIT :limit
 """
+
+FTS_SYNTAX_HINT: Final = (
+    'FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT, NEAR(a b, 5), '
+    "column filters title: lead: body:"
+)
+"""Appended to the message of a SearchQueryError."""
 
 EXAMPLE_QUERIES: Final = (
     (
@@ -352,6 +425,15 @@ EXAMPLE_QUERIES: Final = (
     ),
 )
 """(title, SQL) of the example queries shown by ``archiver demo`` and in docs/schema.md."""
+
+
+class MonthCount(NamedTuple):
+    """One row of the ``articles_by_month`` view."""
+
+    month: str
+    """``YYYY-MM`` of published_at (UTC)."""
+    articles: int
+    words: int
 
 
 class KnownArticle(NamedTuple):
@@ -874,22 +956,52 @@ class Archive:
         )
         return article
 
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, object]]:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        since: str | None = None,
+        until: str | None = None,
+        category: str | None = None,
+        marks: tuple[str, str] = ("[", "]"),
+    ) -> list[dict[str, object]]:
         """Full-text search (FTS5 query syntax) over title, lead and body, best match first.
 
-        Each hit: id, url, title, published_at, category, snippet (matches in ``[ ]``, ``…`` for
-        cuts) and rank (bm25 with title weighted 10, lead 4, body 1; lower is better).
-        Raises SearchQueryError (a ValueError) when the query is empty or malformed.
+        since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on ``published_at``, since inclusive,
+        until exclusive (a bound leaves out articles without a date); category: the section name,
+        ASCII case-insensitive. Each hit: id, url, title, published_at, category, snippet (matches
+        between ``marks``, ``[ ]`` by default; ``…`` for cuts) and rank (bm25 with title weighted
+        10, lead 4, body 1; lower is better). Raises SearchQueryError (a ValueError) when the
+        query is empty or malformed, ValueError when a bound is malformed.
         """
         if not query.strip():
-            raise SearchQueryError("empty search query")
+            raise SearchQueryError(f"empty search query ({FTS_SYNTAX_HINT})")
+        for name, bound in (("since", since), ("until", until)):
+            if bound is not None and not _UTC_SECOND.fullmatch(bound):
+                raise ValueError(f"{name} must be YYYY-MM-DDTHH:MM:SSZ, got {bound!r}")
+        params = {
+            "query": query, "since": since, "until": until, "category": category,
+            "limit": limit, "open": marks[0], "close": marks[1],
+        }
         try:
-            return list(self.db.query(_SEARCH, (query, limit)))
+            return list(self.db.query(_SEARCH, params))
         except sqlite3.OperationalError as exc:
             message = _describe(exc)
             if "locked" in message or "busy" in message:
                 raise _translate(exc, self.path) from exc
-            raise SearchQueryError(f"bad search query {query!r}: {message}") from exc
+            raise SearchQueryError(
+                f"bad search query {query!r}: {message} ({FTS_SYNTAX_HINT})"
+            ) from exc
+
+    def articles_by_month(self) -> list[MonthCount]:
+        """The ``articles_by_month`` view: dated articles per month of published_at, oldest first."""
+        return [
+            MonthCount(str(month), int(articles), int(words or 0))
+            for month, articles, words in self.db.execute(
+                "SELECT month, articles, words FROM articles_by_month ORDER BY month"
+            )
+        ]
 
     def stats(self) -> dict[str, object]:
         """What the archive holds.
@@ -898,8 +1010,11 @@ class Archive:
         runs), ``published`` (first, last: ISO 8601 UTC or None), ``per_year`` (year -> articles,
         by published_at, ``unknown`` for none), ``per_category`` (category -> articles, most
         first, ``(none)`` for none), ``top_credits`` (image credit -> articles, the 10 most used;
-        credits joined with ``; `` count once each) and ``field_coverage`` (field -> share of
-        articles with a non-empty value, 0.0 to 1.0).
+        credits joined with ``; `` count once each: the ``image_credits`` view),
+        ``field_coverage`` (field -> share of articles with a non-empty value, 0.0 to 1.0) and
+        ``last_runs`` (the LAST_RUNS newest crawl_runs, newest first: id, mode, started_at,
+        finished_at (None while unfinished), items_new, items_updated, items_rejected, failures,
+        exit_code).
         """
         one = self._scalar
         totals = {
@@ -930,14 +1045,12 @@ class Archive:
                 "ORDER BY n DESC, category"
             )
         }
-        credit_counts: Counter[str] = Counter()
-        for credit, count in self.db.execute(
-            "SELECT image_credit, count(*) FROM articles WHERE coalesce(image_credit, '') <> '' "
-            "GROUP BY image_credit"
-        ):
-            for name in {part.strip() for part in str(credit).split(";")} - {""}:
-                credit_counts[name] += count
-        top_credits = dict(sorted(credit_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
+        top_credits = {
+            str(credit): count
+            for credit, count in self.db.execute(
+                "SELECT credit, articles FROM image_credits ORDER BY articles DESC, credit LIMIT 10"
+            )
+        }
         filled = ", ".join(f"sum(coalesce({name}, '') <> '')" for name in COVERAGE_FIELDS)
         row = self.db.execute(f"SELECT count(*), {filled} FROM articles").fetchone()
         total = int(row[0])
@@ -952,6 +1065,13 @@ class Archive:
             "per_category": per_category,
             "top_credits": top_credits,
             "field_coverage": coverage,
+            "last_runs": list(
+                self.db.query(
+                    "SELECT id, mode, started_at, finished_at, items_new, items_updated, "
+                    "items_rejected, failures, exit_code FROM crawl_runs ORDER BY id DESC LIMIT ?",
+                    (LAST_RUNS,),
+                )
+            ),
         }
 
     def _scalar(self, sql: str) -> int:
@@ -992,9 +1112,84 @@ class Archive:
                     body=_decode_body(bytes(body), encoding, page_id),
                 )
 
+    def article_columns(self) -> tuple[str, ...]:
+        """The column names of ``articles``, in table order (``PRAGMA table_info``)."""
+        return tuple(str(row[1]) for row in self.db.execute("PRAGMA table_info(articles)"))
+
+    def iter_articles(
+        self,
+        *,
+        since: str | None,
+        until: str | None,
+        fields: Sequence[str],
+        batch: int = 500,
+    ) -> Iterator[dict[str, object]]:
+        """``articles`` rows by id, each a dict with the keys of ``fields`` in that order.
+
+        since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on ``published_at``, compared as text:
+        since inclusive, until exclusive; when either is set, articles without a date are left
+        out. Reads ``batch`` rows per query, paging by id (keyset), so memory stays flat however
+        many rows match; rows committed meanwhile may or may not appear, each row once at most.
+        Raises UnknownFieldError (checked at the call, before any row) for no fields, a field
+        that is not a column of ``articles`` or one named twice; ValueError for a malformed bound
+        or ``batch`` below 1.
+        """
+        columns = self.article_columns()
+        unknown = [name for name in fields if name not in columns]
+        if unknown:
+            raise UnknownFieldError(
+                f"unknown field(s) {', '.join(unknown)}; the columns of articles are "
+                f"{', '.join(columns)}"
+            )
+        if not fields:
+            raise UnknownFieldError("no fields to export")
+        twice = sorted({name for i, name in enumerate(fields) if name in fields[:i]})
+        if twice:
+            raise UnknownFieldError(f"field(s) named twice: {', '.join(twice)}")
+        for name, bound in (("since", since), ("until", until)):
+            if bound is not None and not _UTC_SECOND.fullmatch(bound):
+                raise ValueError(f"{name} must be YYYY-MM-DDTHH:MM:SSZ, got {bound!r}")
+        if batch < 1:
+            raise ValueError(f"batch must be at least 1, got {batch}")
+        where = "".join(
+            clause
+            for clause, bound in (
+                (" AND published_at >= ?", since), (" AND published_at < ?", until),
+            )
+            if bound is not None
+        )
+        bounds = tuple(bound for bound in (since, until) if bound is not None)
+        # identifiers: validated against the table's columns above, quoted; values: parameters.
+        # NOT INDEXED keeps the plan a rowid range scan: each page resumes after the last id,
+        # so the whole export reads the table once (an index on published_at would re-scan
+        # the date range for every page).
+        selected = ", ".join(f'"{name}"' for name in fields)
+        sql = (
+            f"SELECT id, {selected} FROM articles NOT INDEXED WHERE id > ?{where} "
+            "ORDER BY id LIMIT ?"
+        )
+        return self._iter_keyset(sql, bounds, tuple(fields), batch)
+
+    def _iter_keyset(
+        self, sql: str, bounds: tuple[str, ...], fields: tuple[str, ...], batch: int
+    ) -> Iterator[dict[str, object]]:
+        """Rows of ``sql`` (``SELECT id, fields... WHERE id > ? ... LIMIT ?``), page after page."""
+        last_id = 0
+        while True:
+            rows = self.db.execute(sql, (last_id, *bounds, batch)).fetchall()
+            for row in rows:
+                yield dict(zip(fields, row[1:], strict=True))
+            if len(rows) < batch:
+                return
+            last_id = int(rows[-1][0])
+
     def integrity_check(self) -> list[str]:
         """The rows of ``PRAGMA integrity_check`` (``["ok"]`` for a sound file)."""
         return [str(row[0]) for row in self.db.execute("PRAGMA integrity_check")]
+
+
+_UTC_SECOND: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+"""An instant as the archive stores it: UTC to the second, ``YYYY-MM-DDTHH:MM:SSZ``."""
 
 
 def _writable(path: Path) -> bool:

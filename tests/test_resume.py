@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from archiver.errors import ArchiverError
 from archiver.lock import read_holder
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
@@ -43,8 +44,11 @@ def start_crawl(base_url: str, db: Path, *extra: str) -> subprocess.Popen[str]:
 def article_count(db: Path) -> int:
     if not db.exists():
         return 0
-    with Archive(db).open(readonly=True) as archive:
-        return int(archive.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+    try:
+        with Archive(db).open(readonly=True) as archive:
+            return int(archive.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except ArchiverError:  # the crawl has created the file but not yet its schema
+        return 0
 
 
 def wait_for(condition: object, timeout: float = 60) -> None:

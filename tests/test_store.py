@@ -102,6 +102,7 @@ def urls_matching(archive: Archive, query: str) -> list[str]:
 
 
 SCHEMA_SQL = "SELECT sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+VIEWS = ("related_articles", "articles_by_month", "articles_by_category", "image_credits", "link_graph")
 
 
 def make_version(path: Path, version: int) -> None:
@@ -128,7 +129,7 @@ def test_open_creates_directory_schema_and_pragmas(archive: Archive, db_path: Pa
         "articles", "related_links", "article_revisions", "pages", "crawl_runs", "rejects",
         "articles_fts",
     }
-    assert db.view_names() == ["related_articles"]
+    assert sorted(db.view_names()) == sorted(VIEWS)
     assert archive.schema_version == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -175,7 +176,7 @@ def test_migrating_from_version_1_keeps_rows_and_indexes_them(db_path: Path) -> 
     with Archive(db_path) as archive:
         assert archive.schema_version == SCHEMA_VERSION
         assert urls_matching(archive, "lukashenka") == [f"{BASE}/old"]
-        assert archive.db.view_names() == ["related_articles"]
+        assert sorted(archive.db.view_names()) == sorted(VIEWS)
 
 
 def test_newer_schema_raises_and_leaves_file_untouched(db_path: Path) -> None:
@@ -668,3 +669,19 @@ def test_get_article_known_urls_and_example_queries(archive: Archive) -> None:
     assert examples[1][2][0]["target_url"] == f"{BASE}/politics/b"
     assert examples[2][2][0]["title"] == "Title b"
     assert archive.integrity_check() == ["ok"]
+
+
+def test_schema_doc_names_every_table_and_column(archive: Archive) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "schema.md").read_text(encoding="utf-8")
+    missing = [
+        f"{table.name}.{column.name}"
+        for table in archive.db.tables
+        if not table.name.startswith("articles_fts")
+        for column in table.columns
+        if f"`{column.name}`" not in doc
+    ]
+    assert missing == []
+    undocumented = [t.name for t in archive.db.tables if not t.name.startswith("articles_fts_")
+                    and f"`{t.name}`" not in doc]  # FTS5's own shadow tables are not ours
+    assert undocumented == []
+    assert f"| {store.SCHEMA_VERSION} |" in doc

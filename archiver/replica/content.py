@@ -67,6 +67,19 @@ class Category:
         return f"/{self.slug}"
 
 
+EditKind = Literal["append", "rewrite"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """An edit to an article's body: a paragraph of ``text`` appended (inserted at block ``block``,
+    the end of the body) or put in place of the plain paragraph at block ``block``."""
+
+    kind: EditKind
+    block: int
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article's metadata; its body is generated on demand (ReplicaSite.body)."""
@@ -97,6 +110,19 @@ class Article:
     """Makes the lead as typed (leads are generated on first use; see ``lead_source``)."""
     defect: Defect | None = None
     """How the article is broken (the archive must reject it), or None for a valid article."""
+    population: int = 0
+    """The articles (nids 1..population) its similar entries and body links are drawn from: the
+    site as it was when the article was published, so that later articles never move them."""
+    stream: str = ""
+    """The prefix of its random streams (``replica/<seed>``; ``replica/<seed>/advance/<key>`` for
+    an article published by ``ReplicaSite.advance``)."""
+    step: int = 0
+    """The ``advance`` step that made this version (0: the site as built); the titles of the other
+    articles it shows (similar entries, a "Read more" box) are theirs as of that step."""
+    modified: datetime | None = None
+    """When this version was saved, if edited after publication (``last_modified`` says when)."""
+    edits: tuple[Edit, ...] = ()
+    """The edits made to its body since publication, oldest first."""
 
     @property
     def lead_source(self) -> str:
@@ -142,6 +168,16 @@ class Article:
     def published_local(self) -> str:
         """``2016-11-07T10:41:00+03:00``."""
         return iso_local(self.published)
+
+    @property
+    def last_modified(self) -> datetime:
+        """When the article last changed: its last edit, or its publication (aware)."""
+        return self.modified or self.published
+
+    @property
+    def revision(self) -> int:
+        """1 as published, 2 after the first edit, ..."""
+        return len(self.edits) + 1
 
 
 InlineKind = Literal["text", "em", "strong", "link", "br"]

@@ -43,8 +43,8 @@ def rss(articles: Sequence[Article], base_url: str) -> str:
 
 
 def sitemap(articles: Sequence[Article], categories: Sequence[Category], base_url: str) -> str:
-    """A sitemap: the front page, the category listings, then every article with ``lastmod``
-    (none for an article whose date is not shown)."""
+    """A sitemap: the front page, the category listings, then every article with ``lastmod``, its
+    last modification (publication or last edit; none for an article whose date is not shown)."""
     pages = [f"<url><loc>{escape(base_url)}/</loc><changefreq>daily</changefreq></url>"]
     pages += [
         f"<url><loc>{escape(base_url + c.path)}</loc><changefreq>weekly</changefreq></url>"
@@ -52,7 +52,7 @@ def sitemap(articles: Sequence[Article], categories: Sequence[Category], base_ur
     ]
     pages += [
         f"<url><loc>{escape(base_url + a.path)}</loc>"
-        f"{'' if a.defect == 'no-date' else f'<lastmod>{iso_local(a.published)}</lastmod>'}</url>"
+        f"{'' if a.defect == 'no-date' else f'<lastmod>{iso_local(a.last_modified)}</lastmod>'}</url>"
         for a in articles
     ]
     entries = "\n".join(pages)

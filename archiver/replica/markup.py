@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Final
 from urllib.parse import quote
 
@@ -114,6 +115,17 @@ def article_page(
     article: Article, body: Body, similar: Sequence[Article], chrome: Chrome, base_url: str
 ) -> str:
     """An article page (see docs/replica.md for its anatomy)."""
+    url = base_url + article.path
+    head = f'<link rel="canonical" href="{attr(url)}">\n'
+    return document(
+        esc(article.title_source, article.style), "html not-front node-type-article",
+        article_main(article, body, similar, base_url), chrome, head,
+    )
+
+
+def article_main(article: Article, body: Body, similar: Sequence[Article], base_url: str) -> str:
+    """The article's own content (``div#main``): breadcrumb, the node, its similar articles; not
+    the page's head, menu, sidebar or footer. Its ETag is a hash of this (with ``base_url`` "")."""
     style = article.style
     url = base_url + article.path
     status = (
@@ -135,7 +147,7 @@ def article_page(
         f'{quote(article.title, safe="")}">Twitter</a></div>'
     )
     blocks = "\n".join(block_html(b, article) for b in body.blocks)
-    main = f"""<div class="breadcrumb"><a href="/">Home</a> » \
+    return f"""<div class="breadcrumb"><a href="/">Home</a> » \
 <a href="{article.section.path}">{esc(article.category)}</a></div>
 <div class="node node-article">
 <h1 class="title">{esc(article.title_source, style)}</h1>
@@ -149,10 +161,6 @@ def article_page(
 </div>
 <div class="similar-articles"><h2>Similar articles</h2>
 {"".join(similar_item(other) for other in similar)}</div>"""
-    head = f'<link rel="canonical" href="{attr(url)}">\n'
-    return document(
-        esc(article.title_source, style), "html not-front node-type-article", main, chrome, head
-    )
 
 
 def submitted(article: Article) -> str:
@@ -315,6 +323,19 @@ def about_page(chrome: Chrome) -> str:
         f'<div class="field-name-body">\n{paragraphs}\n</div></div>'
     )
     return document("About monitoring", "html not-front node-type-page", main, chrome)
+
+
+def error_page(status: int, chrome: Chrome) -> str:
+    """The page of a server error (a path made to fail: ``ReplicaSite.fail``)."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    main = (
+        f'<h1 class="title">{esc(phrase)}</h1>\n'
+        "<p>The website encountered an unexpected error. Please try again later.</p>"
+    )
+    return document(esc(phrase), "html not-front page-error", main, chrome)
 
 
 def not_found_page(path: str, chrome: Chrome) -> str:

@@ -190,6 +190,8 @@ class BelarusInFocusSpider(scrapy.Spider):
         if response.status == HTTP_NOT_MODIFIED:
             yield NotModified(url=url, fetched_at=iso_utc(self.clock()))
             return
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("archiver/pages_parsed")
         page = RawPage(
             url=response.url,
             fetched_at=iso_utc(self.clock()),

@@ -1,0 +1,397 @@
+"""Datasette metadata for the archive: titles and descriptions, FTS, facets, canned queries.
+
+``TABLES`` is the one source of truth for what every table, view and column of the archive means
+in Datasette (``archiver serve``) and in the ``metadata.json`` that ``archiver serve --metadata-only``
+writes for ``datasette ARCHIVE -m metadata.json``; tests/test_serve.py checks that it covers every
+column of a fresh archive, so a schema change cannot go undocumented. The format is Datasette's
+metadata (0.64 and 0.65): https://docs.datasette.io/en/0.65/metadata.html.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+from archiver.store import SCHEMA_VERSION
+
+
+class Table(NamedTuple):
+    """What a table or view holds, and what each of its columns means."""
+
+    title: str
+    description: str
+    columns: Mapping[str, str]
+    extra: Mapping[str, Any] = {}
+    """Other Datasette table settings: ``fts_table``, ``facets``, ``sort_desc``, ``label_column``..."""
+
+
+class CannedQuery(NamedTuple):
+    """A named query shown on the database page; ``:name`` parameters become form fields."""
+
+    title: str
+    description: str
+    sql: str
+    params: tuple[str, ...]
+
+
+TITLE: Final = "Belarus in Focus archive"
+DESCRIPTION: Final = (
+    "The analyses of Belarus in Focus (belarusinfocus.info, English, since 2011) as archived by "
+    "`archiver crawl`: articles with their image credits, related links, earlier revisions, raw "
+    "pages and the log of every crawl. Read-only. Times are ISO 8601 UTC (`Z`) unless a column "
+    "says otherwise. Schema: docs/schema.md; worked questions: docs/querying.md."
+)
+
+_UTC = "UTC, ISO 8601 (YYYY-MM-DDTHH:MM:SSZ)"
+
+ARTICLE_COLUMNS: Final[Mapping[str, str]] = {
+    "id": "Row id; also the rowid of articles_fts",
+    "url": "Canonical article URL (unique)",
+    "site": "Site host, e.g. belarusinfocus.info",
+    "lang": "Language code, e.g. en",
+    "title": "Title: plain text, NFC, whitespace collapsed, site suffix removed",
+    "category": "Section as shown, e.g. Politics; NULL when none",
+    "trend_status": "Colour word of the trend marker (green, red, ...); NULL when none",
+    "published_at": f"Publication time, {_UTC}",
+    "published_local": "Publication time in the site's timezone, ISO 8601 with offset (+03:00)",
+    "published_raw": "The date text as shown on the page, e.g. November 07, 2016 10:41",
+    "image_url": "Absolute URL of the lead image; NULL when none",
+    "image_credit": "Credit of the lead image without its label (TUT.BY); several joined with '; '",
+    "lead": "Lead paragraph(s), plain text; empty when none",
+    "body": "Body, plain text; paragraphs separated by one blank line",
+    "word_count": "Words in the body (whitespace-separated)",
+    "content_hash": "SHA-256 hex of the normalised content; changes when the article is edited",
+    "first_seen_at": f"When a crawl first stored the article, {_UTC}",
+    "last_seen_at": f"When a crawl last saw the article (changed or not), {_UTC}",
+    "updated_at": f"When the current version was stored, {_UTC}",
+    "revision": "1 for the first version, +1 per content change (earlier ones: article_revisions)",
+    "title_raw": "Title as extracted, before normalisation",
+    "category_raw": "Category as extracted, before normalisation",
+    "trend_status_raw": "The trend marker as found in the markup (class, image name or text)",
+    "image_credit_raw": "Credit line as shown, e.g. 'Image: TUT.BY'",
+    "template": "Name of the page template that matched, e.g. classic-2016",
+    "field_sources": "JSON object: field -> where its raw value came from (selector, meta, jsonld, text)",
+    "page_id": "The raw page (pages.id) the current version was extracted from",
+    "page_sha256": "pages.sha256 of that page",
+    "http_etag": "ETag of that page's response (sent back as If-None-Match), or NULL",
+    "http_last_modified": "Last-Modified of that response, an HTTP date, or NULL",
+}
+
+_LINK_KIND = "similar ('Similar articles'), trend ('Recent trends' sidebar) or inline (in the body)"
+_FIRST_SEEN_LINK = f"When the link was first seen, {_UTC}"
+_LAST_SEEN_LINK = f"When the link was last seen, {_UTC}"
+_MONTHS = "Dates are those of published_at (UTC)."
+
+
+def _as_in_articles(*names: str) -> dict[str, str]:
+    return {name: f"As in articles: {ARTICLE_COLUMNS[name][0].lower()}{ARTICLE_COLUMNS[name][1:]}"
+            for name in names}
+
+
+TABLES: Final[Mapping[str, Table]] = {
+    "articles": Table(
+        "Articles",
+        "One row per article URL, its current version. Search it (full-text over title, lead and "
+        'body, FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT, title:word) or facet it by '
+        "category, image credit and publication date.",
+        ARTICLE_COLUMNS,
+        {
+            "fts_table": "articles_fts",
+            "fts_pk": "id",
+            "searchmode": "raw",
+            "facets": ["category", "image_credit", {"date": "published_at"}],
+            "sort_desc": "published_at",
+            "label_column": "title",
+        },
+    ),
+    "related_links": Table(
+        "Related links",
+        "Links between articles as shown on the source page; the target may not be archived yet "
+        "(related_articles resolves it).",
+        {
+            "id": "Row id",
+            "source_id": "The article the link is on (articles.id)",
+            "target_url": "Canonical URL of the linked article (archived or not)",
+            "position": "1-based order within its block, as last seen",
+            "title": "Link text as last shown",
+            "kind": _LINK_KIND,
+            "first_seen_at": _FIRST_SEEN_LINK,
+            "last_seen_at": _LAST_SEEN_LINK,
+        },
+        {"facets": ["kind"]},
+    ),
+    "article_revisions": Table(
+        "Article revisions",
+        "The earlier versions of articles whose content changed (the current one is in articles).",
+        {
+            "id": "Row id",
+            "article_id": "The article (articles.id)",
+            "revision": "The revision number this version had (1, 2, ...)",
+            **_as_in_articles(
+                "title", "category", "trend_status", "published_at", "published_local",
+                "published_raw", "image_url", "image_credit", "lead", "body", "word_count",
+                "content_hash", "page_id", "page_sha256",
+            ),
+            "valid_from": f"When this version was stored (its updated_at), {_UTC}",
+            "replaced_at": f"When the next version replaced it, {_UTC}",
+            "related": "JSON array of this version's related links: {target_url, title, position, "
+                       "kind}",
+        },
+        {"sort_desc": "replaced_at"},
+    ),
+    "pages": Table(
+        "Raw pages",
+        "Every distinct raw response (zlib-compressed bytes): what `archiver reparse` re-extracts "
+        "without the network.",
+        {
+            "id": "Row id",
+            "url": "The URL fetched (after redirects)",
+            "fetched_at": f"The latest fetch that returned these bytes, {_UTC}",
+            "first_fetched_at": f"The first fetch that returned these bytes, {_UTC}",
+            "status": "HTTP status of the first fetch",
+            "headers": "JSON object of the first fetch's headers: name -> list of values",
+            "body": "The body as received, compressed as encoding says",
+            "encoding": "zlib: body is a zlib stream (zlib.decompress(body))",
+            "size": "Length of the uncompressed body, bytes",
+            "sha256": "SHA-256 hex of the uncompressed body",
+        },
+        {"sort_desc": "fetched_at", "label_column": "url"},
+    ),
+    "crawl_runs": Table(
+        "Crawl runs",
+        "One row per crawl, the run log of `archiver runs`; an unfinished run has no finished_at.",
+        {
+            "id": "Run id",
+            "mode": "full, incremental or resume (a full crawl continued after it stopped)",
+            "started_at": f"Start, {_UTC}",
+            "finished_at": f"End, {_UTC}; NULL while the run is unfinished (running or killed)",
+            "requests": "HTTP requests made",
+            "items_new": "Articles stored for the first time",
+            "items_updated": "Articles whose content changed",
+            "items_unchanged": "Articles seen again unchanged",
+            "items_rejected": "Pages stored as rejects",
+            "failures": "Pages that could not be fetched (retried by the next runs)",
+            "finish_reason": "Scrapy's finish reason, e.g. finished, shutdown",
+            "exit_code": "The command's exit code: 0 clean, 1 failures or rejects",
+            "base_url": "The site crawled (a replica's URL for offline runs)",
+            "timezone": "IANA timezone used for published_local",
+            "stats": "JSON object of the crawler's other statistics",
+            "responses_2xx": "Responses with a 2xx status",
+            "responses_304": "304 Not Modified responses (conditional requests)",
+            "responses_4xx": "Responses with a 4xx status",
+            "responses_5xx": "Responses with a 5xx status",
+            "pid": "The crawling process id",
+            "since": f"The --since bound, {_UTC}, or NULL",
+        },
+        {"sort_desc": "id", "facets": ["mode"]},
+    ),
+    "rejects": Table(
+        "Rejects",
+        "Pages that did not become articles, with the reason: nothing is dropped silently.",
+        {
+            "id": "Row id",
+            "url": "The article URL (or the fetched URL when none was found)",
+            "reason": "Why, in words; several reasons joined with '; '",
+            "kind": "invalid (fetched but failed validation) or failed (could not be fetched)",
+            "page_id": "The raw page kept for it (pages.id); NULL for failed",
+            "run_id": "The run (crawl_runs.id); NULL when stored outside a run",
+            "rejected_at": f"When, {_UTC}",
+        },
+        {"sort_desc": "rejected_at", "facets": ["kind"]},
+    ),
+    "articles_fts": Table(
+        "Full-text index of articles",
+        "FTS5 over articles.title, lead and body (rowid = articles.id; porter stemming, "
+        "case and diacritics folded), kept in step by triggers. Search it from the articles table "
+        "or with the search query.",
+        {
+            "title": "articles.title, indexed",
+            "lead": "articles.lead, indexed",
+            "body": "articles.body, indexed",
+        },
+    ),
+    "related_articles": Table(
+        "Related articles (view)",
+        "related_links with both ends' titles and dates; target_id is NULL until the linked article "
+        "is archived.",
+        {
+            "source_id": "articles.id of the article the link is on",
+            "source_url": "Its URL",
+            "source_title": "Its title",
+            "source_published_at": f"Its publication time, {_UTC}",
+            "target_url": "The linked URL",
+            "target_id": "articles.id of the linked article; NULL until it is archived",
+            "target_title": "Its title; NULL until it is archived",
+            "target_published_at": f"Its publication time, {_UTC}; NULL until it is archived",
+            "kind": _LINK_KIND,
+            "position": "1-based order within its block",
+            "link_title": "The link text as shown on the source page",
+            "first_seen_at": _FIRST_SEEN_LINK,
+            "last_seen_at": _LAST_SEEN_LINK,
+        },
+        {"facets": ["kind"]},
+    ),
+    "articles_by_month": Table(
+        "Articles by month (view)",
+        f"One row per month with dated articles, oldest first. {_MONTHS}",
+        {
+            "month": "YYYY-MM of published_at (UTC)",
+            "articles": "Articles published that month",
+            "words": "The sum of their word_count",
+        },
+    ),
+    "articles_by_category": Table(
+        "Articles by category (view)",
+        "One row per section, the largest first; articles without a section are the row with "
+        "category NULL.",
+        {
+            "category": "As in articles (NULL: no section)",
+            "articles": "Articles in the section",
+            "words": "The sum of their word_count",
+            "first_published_at": f"The first publication in it, {_UTC}",
+            "last_published_at": f"The latest publication in it, {_UTC}",
+        },
+    ),
+    "image_credits": Table(
+        "Image credits (view)",
+        "One row per source of lead images, the most used first; a credit naming several sources "
+        "('TUT.BY; Reuters') counts for each.",
+        {
+            "credit": "One source as credited, e.g. TUT.BY",
+            "articles": "Articles whose lead image credits it (alone or with others)",
+            "first_published_at": f"The first of those articles, {_UTC}",
+            "last_published_at": f"The latest of those articles, {_UTC}",
+        },
+    ),
+    "link_graph": Table(
+        "Link graph (view)",
+        "The edges of related_links whose target is archived, as articles.id at both ends: for "
+        "networkx, igraph or Gephi.",
+        {
+            "source_id": "articles.id of the article the link is on",
+            "target_id": "articles.id of the linked article",
+            "kind": _LINK_KIND,
+            "position": "1-based order within its block",
+            "first_seen_at": _FIRST_SEEN_LINK,
+            "last_seen_at": _LAST_SEEN_LINK,
+        },
+        {"facets": ["kind"]},
+    ),
+}
+"""Every table and view of the archive (schema version ``SCHEMA_VERSION``), by name."""
+
+QUERIES: Final[Mapping[str, CannedQuery]] = {
+    "search": CannedQuery(
+        "Full-text search",
+        'Articles matching q (FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT, '
+        "NEAR(a b, 5), title:word), best match first (rank: bm25 with title 10, lead 4, body 1; "
+        "lower is better); matches are marked [like this] in the snippet.",
+        """SELECT
+    a.id,
+    a.published_at,
+    a.category,
+    a.title,
+    snippet(articles_fts, -1, '[', ']', '…', 16) AS snippet,
+    round(bm25(articles_fts, 10.0, 4.0, 1.0), 3) AS rank,
+    a.url
+FROM articles_fts
+JOIN articles AS a ON a.id = articles_fts.rowid
+WHERE :q <> '' AND articles_fts MATCH :q
+ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), a.published_at DESC
+LIMIT 200""",
+        ("q",),
+    ),
+    "related": CannedQuery(
+        "Related articles of an article",
+        "The links of the article with this url (or id): those on its page (direction out) and "
+        "those on other pages pointing to it (direction in), with the other end's title.",
+        """SELECT
+    'out' AS direction, kind, position,
+    target_id AS article_id, target_title AS title, target_published_at AS published_at,
+    target_url AS url
+FROM related_articles
+WHERE source_url = :url OR source_id = CAST(nullif(:id, '') AS INTEGER)
+UNION ALL
+SELECT
+    'in' AS direction, kind, position,
+    source_id, source_title, source_published_at, source_url
+FROM related_articles
+WHERE target_url = :url OR target_id = CAST(nullif(:id, '') AS INTEGER)
+ORDER BY direction DESC, kind, position, url""",
+        ("url", "id"),
+    ),
+    "per_month": CannedQuery(
+        "Articles per month",
+        "Articles and words per month of publication (UTC), oldest first; year (e.g. 2020) "
+        "narrows it to one year, empty for all.",
+        """SELECT month, articles, words, words / articles AS words_per_article
+FROM articles_by_month
+WHERE :year = '' OR substr(month, 1, 4) = :year
+ORDER BY month""",
+        ("year",),
+    ),
+    "per_year": CannedQuery(
+        "Articles per year",
+        "Articles, words and sections per year of publication (UTC), newest first.",
+        """SELECT
+    substr(published_at, 1, 4) AS year,
+    count(*) AS articles,
+    sum(word_count) AS words,
+    count(DISTINCT category) AS categories
+FROM articles
+WHERE published_at IS NOT NULL
+GROUP BY year
+ORDER BY year DESC""",
+        (),
+    ),
+}
+"""The canned queries, by name (the URL is ``/DATABASE/NAME``)."""
+
+
+def database_name(path: str | Path) -> str:
+    """The name Datasette gives the database file at ``path``: its file name without suffix."""
+    return Path(path).stem
+
+
+def metadata(database: str = "archive") -> dict[str, Any]:
+    """Datasette metadata for the archive served under the name ``database``."""
+    tables: dict[str, Any] = {
+        name: {
+            "title": table.title,
+            "description": table.description,
+            "columns": dict(table.columns),
+            **table.extra,
+        }
+        for name, table in TABLES.items()
+    }
+    queries = {
+        name: {
+            "title": query.title,
+            "description": query.description,
+            "sql": query.sql,
+            "params": list(query.params),
+            "hide_sql": True,  # the results first; "Show SQL" reveals it
+        }
+        for name, query in QUERIES.items()
+    }
+    return {
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "source": "Belarus in Focus",
+        "source_url": "https://belarusinfocus.info",
+        "databases": {
+            database: {
+                "title": TITLE,
+                "description": f"{DESCRIPTION} Schema version {SCHEMA_VERSION}.",
+                "tables": tables,
+                "queries": queries,
+            }
+        },
+    }
+
+
+def metadata_json(database: str = "archive") -> str:
+    """``metadata(database)`` as indented JSON text, ending with a newline."""
+    return json.dumps(metadata(database), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,294 @@
+"""Exports of the archive: articles as CSV or JSON Lines, raw pages as WARC (``archiver export``).
+
+The writers are pure: rows (or pages) in from an iterator, bytes out to a binary stream, one row
+held at a time, so memory stays flat however large the archive. Text is UTF-8.
+
+- CSV: RFC 4180 (``csv`` module, a header row, fields quoted when they hold ``,``, ``"``, CR or
+  LF, ``\\r\\n`` line ends); NULL is an empty field. ``bom=True`` starts the file with a UTF-8 BOM
+  so that Excel reads it as UTF-8.
+- JSON Lines: one object per line, keys in field order, NULL as ``null``, non-ASCII as is; the
+  line separators U+0085, U+2028 and U+2029 are written as ``\\u`` escapes so that any line
+  splitter sees one record per line.
+- WARC: a ``warcinfo`` record, then one ``response`` record per stored page (WARC/1.0, written by
+  warcio, which adds the block and payload digests).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+from http import HTTPStatus
+from importlib.metadata import version
+from io import BytesIO
+from pathlib import Path
+from typing import Final, Protocol
+
+from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
+
+from archiver import __version__
+from archiver.errors import UnknownFieldError
+from archiver.items import RawPage
+from archiver.plan import parse_instant
+
+DEFAULT_FIELDS: Final = (
+    "id", "url", "title", "category", "trend_status", "published_at", "published_local",
+    "published_raw", "image_url", "image_credit", "lead", "body", "word_count", "revision",
+    "first_seen_at", "last_seen_at", "updated_at",
+)
+"""The ``articles`` columns a CSV/JSONL export holds by default, in this order."""
+
+ALL_FIELDS: Final = "all"
+"""``--fields all``: every column of ``articles``, in table order."""
+
+WARC_VERSION: Final = "1.0"
+"""WARC/1.0: what every WARC reader reads (the timestamps are whole seconds anyway)."""
+
+RENAMED_HEADERS: Final = ("content-encoding", "transfer-encoding")
+"""Response headers that no longer describe the stored (decoded) body: kept as ``X-Archive-Orig-*``."""
+
+ORIGINAL_PREFIX: Final = "X-Archive-Orig-"
+"""The prefix of a renamed header (the convention pywb and other replay tools use)."""
+
+_LINE_BREAKS: Final = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+class ByteSink(Protocol):
+    """Where the writers write: a binary stream (a file, ``sys.stdout.buffer``, a GzipFile)."""
+
+    def write(self, data: bytes, /) -> int:
+        """Write ``data``; return the number of bytes written."""
+
+    def flush(self) -> None:
+        """Push buffered bytes on."""
+
+
+class _Utf8Sink:
+    """A text view of a ByteSink for the csv module: each ``write`` encodes as UTF-8."""
+
+    def __init__(self, out: ByteSink) -> None:
+        self.out = out
+
+    def write(self, text: str, /) -> int:
+        return self.out.write(text.encode("utf-8"))
+
+
+def utc_bound(text: str) -> str:
+    """A ``--since``/``--until`` value as the archive's UTC form ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    Takes a date (``2024-01-31``: its midnight UTC) or an ISO 8601 time (an offset is converted,
+    none means UTC). A fraction of a second rounds up to the next second, so that comparing the
+    archive's whole-second timestamps as text keeps since inclusive and until exclusive.
+    Raises ValueError for anything else.
+    """
+    instant = parse_instant(text)
+    if instant is None:
+        raise ValueError(f"expected a date like 2024-01-31 or an ISO 8601 time, got {text!r}")
+    if instant.microsecond:
+        instant = instant.replace(microsecond=0) + timedelta(seconds=1)
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_fields(text: str, columns: Sequence[str]) -> tuple[str, ...]:
+    """``--fields`` (``a,b,c``, spaces around names ignored; ``all``: ``columns``) as a tuple.
+
+    Raises UnknownFieldError for an empty name; Archive.iter_articles checks the names.
+    """
+    if text.strip() == ALL_FIELDS:
+        return tuple(columns)
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise UnknownFieldError(f"--fields takes column names separated by commas, got {text!r}")
+    return names
+
+
+def utc_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """``--since`` and ``--until`` through ``utc_bound`` (None stays None).
+
+    Raises ValueError for a malformed value or an until not later than since.
+    """
+    low = None if since is None else utc_bound(since)
+    high = None if until is None else utc_bound(until)
+    if low is not None and high is not None and high <= low:
+        raise ValueError(f"--until ({until}) must be later than --since ({since})")
+    return low, high
+
+
+def check_options(fmt: str, *, fields: str | None, excel: bool, output: str, db_path: str) -> None:
+    """Reject option combinations that make no sense, before anything is read or written.
+
+    Raises ValueError: --fields or --excel with a format that has no use for it, an output that
+    is a directory or the archive itself.
+    """
+    if fmt == "warc" and fields is not None:
+        raise ValueError("--fields is for --format csv or jsonl")
+    if excel and fmt != "csv":
+        raise ValueError("--excel is for --format csv")
+    if output == "-":
+        return
+    if Path(output).is_dir():
+        raise ValueError(f"cannot write {output}: it is a directory")
+    if Path(output).resolve() == Path(db_path).resolve():
+        raise ValueError(f"cannot export into the archive itself ({output})")
+
+
+def write_csv(
+    rows: Iterable[Mapping[str, object]], fields: Sequence[str], out: ByteSink, *, bom: bool = False
+) -> int:
+    """Rows as RFC 4180 CSV (UTF-8, header row, ``\\r\\n``) on ``out``; return the row count."""
+    sink = _Utf8Sink(out)
+    if bom:
+        sink.write("\ufeff")
+    writer = csv.writer(sink, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(fields)
+    count = 0
+    for row in rows:
+        writer.writerow(["" if row[name] is None else row[name] for name in fields])
+        count += 1
+    return count
+
+
+def write_jsonl(rows: Iterable[Mapping[str, object]], fields: Sequence[str], out: ByteSink) -> int:
+    """Rows as JSON Lines (UTF-8, one object per line, keys in ``fields`` order); return the count."""
+    count = 0
+    for row in rows:
+        line = json.dumps({name: row[name] for name in fields}, ensure_ascii=False)
+        out.write(line.translate(_LINE_BREAKS).encode("utf-8") + b"\n")
+        count += 1
+    return count
+
+
+def pages_between(pages: Iterable[RawPage], since: str | None, until: str | None) -> Iterator[RawPage]:
+    """The pages whose ``fetched_at`` (``YYYY-MM-DDTHH:MM:SSZ``) is >= since and < until."""
+    for page in pages:
+        if (since is None or page.fetched_at >= since) and (until is None or page.fetched_at < until):
+            yield page
+
+
+def response_headers(page: RawPage) -> StatusAndHeaders:
+    """The page's HTTP status line and headers, reconstructed for its stored (decoded) body.
+
+    Status line: ``HTTP/1.1``, the stored status and its standard reason phrase. Headers: as
+    stored, in order, CR/LF in values replaced by spaces; ``Content-Encoding`` and
+    ``Transfer-Encoding`` renamed ``X-Archive-Orig-...`` (the body is stored decoded);
+    ``Content-Length`` set to the stored body's length (a different original value is kept as
+    ``X-Archive-Orig-Content-Length``).
+    """
+    length = str(len(page.body))
+    headers: list[tuple[str, str]] = []
+    for raw_name, raw_values in page.headers.items():
+        name = _one_line(raw_name)
+        for raw_value in [raw_values] if isinstance(raw_values, str) else raw_values:
+            value = _one_line(str(raw_value))
+            key = name.lower()
+            if key in RENAMED_HEADERS or (key == "content-length" and value != length):
+                headers.append((ORIGINAL_PREFIX + name, value))
+            elif key != "content-length":
+                headers.append((name, value))
+    headers.append(("Content-Length", length))
+    try:
+        reason = HTTPStatus(page.status).phrase
+    except ValueError:
+        reason = ""
+    return StatusAndHeaders(f"{page.status} {reason}".rstrip(), headers, protocol="HTTP/1.1")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with CR and LF replaced by spaces, stripped: safe inside one header line."""
+    return text.replace("\r", " ").replace("\n", " ").strip()
+
+
+def write_warc(
+    pages: Iterable[RawPage], out: ByteSink, *, gzip: bool, filename: str = ""
+) -> int:
+    """The pages as a WARC file on ``out``; return the number of ``response`` records.
+
+    First a ``warcinfo`` record (software, format, how the HTTP headers were reconstructed;
+    ``filename`` as ``WARC-Filename`` unless empty), then per page a ``response`` record:
+    ``WARC-Target-URI`` the page's URL, ``WARC-Date`` its ``fetched_at``, the HTTP block from
+    ``response_headers`` and the body bytes exactly as stored. gzip: compress each record
+    separately (a ``.warc.gz``), as WARC readers expect.
+    """
+    writer = WARCWriter(out, gzip=gzip, warc_version=WARC_VERSION)
+    info = {
+        "software": f"archiver {__version__} (warcio {version('warcio')})",
+        "format": f"WARC File Format {WARC_VERSION}",
+        "description": (
+            "Raw pages of an archiver SQLite archive (table pages). HTTP status lines and headers "
+            "are reconstructed from pages.status and pages.headers; bodies are stored decoded, so "
+            "Content-Encoding and Transfer-Encoding are renamed X-Archive-Orig-* and "
+            "Content-Length is the stored length. WARC-Date is pages.fetched_at, the latest fetch "
+            "of these bytes."
+        ),
+    }
+    writer.write_record(writer.create_warcinfo_record(filename, info))
+    count = 0
+    for page in pages:
+        record = writer.create_warc_record(
+            page.url,
+            "response",
+            payload=BytesIO(page.body),
+            length=len(page.body),
+            warc_headers_dict={"WARC-Date": page.fetched_at},
+            http_headers=response_headers(page),
+        )
+        writer.write_record(record)
+        count += 1
+    return count
+
+
+def gzip_wanted(target: str, flag: bool | None) -> bool:
+    """Whether to gzip: ``flag`` when given, else whether ``target`` ends in ``.gz`` (``-``: no)."""
+    if flag is not None:
+        return flag
+    return target != "-" and target.endswith(".gz")
+
+
+@contextmanager
+def open_output(target: str, *, gzip_stream: bool = False) -> Iterator[ByteSink]:
+    """A binary stream to ``target`` (``-``: stdout, flushed at the end but left open).
+
+    A file is written as a hidden ``.NAME.PID.part`` beside it and renamed over ``target`` only
+    when the block ends without an error (removed otherwise), so a failed export never leaves a
+    truncated file. gzip_stream: gzip the whole stream (CSV/JSONL; WARC gzips per record).
+    Raises OSError when the file cannot be written.
+    """
+    if target == "-":
+        stdout = sys.stdout.buffer
+        if gzip_stream:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=stdout, mtime=0) as zipped:
+                yield zipped
+        else:
+            yield stdout
+        stdout.flush()
+        return
+    path = Path(target)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with part.open("wb") as raw:
+            if gzip_stream:
+                inner = path.name.removesuffix(".gz")
+                with gzip.GzipFile(filename=inner, mode="wb", fileobj=raw, mtime=0) as zipped:
+                    yield zipped
+            else:
+                yield raw
+        part.replace(path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def discard_stdout() -> None:
+    """Point file descriptor 1 at the null device, after the reader of a pipe went away.
+
+    ``archiver export | head``: the rest of the output, and the flush at exit, must not fail.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -1,0 +1,70 @@
+"""``archiver serve``: Datasette over the archive, read-only, with the archive's metadata.
+
+Datasette opens a database file it was not told is immutable with ``?mode=ro`` connections
+(SQLite refuses every write on them), accepts only ``SELECT`` statements in its SQL box, and the
+metadata defines no writable canned query: nothing served can change the archive, while a crawl
+can keep writing to it (its new rows show on the next request). ``--immutable`` would be wrong
+for a file that changes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import signal
+import socket
+import tempfile
+from pathlib import Path
+from types import FrameType
+from typing import Final
+
+from archiver.datasette_meta import database_name, metadata_json
+
+INSTALL_HINT: Final = "pip install -e '.[serve]'"
+"""How to install the optional Datasette dependency."""
+
+
+def datasette_installed() -> bool:
+    """Whether the optional ``datasette`` package can be imported."""
+    return importlib.util.find_spec("datasette") is not None
+
+
+def datasette_args(db_path: Path, metadata_path: Path, *, host: str, port: int) -> list[str]:
+    """The ``datasette`` command-line arguments that serve ``db_path`` read-only."""
+    return [
+        "serve", str(db_path), "--metadata", str(metadata_path), "--host", host, "--port", str(port),
+    ]
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise OSError when ``host:port`` cannot be listened on (in use, or not this machine's)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        sock.bind((host, port))
+
+
+def _interrupt(signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def serve(db_path: Path, *, host: str, port: int) -> None:
+    """Run Datasette over the archive at ``db_path`` until SIGINT or SIGTERM.
+
+    Either signal shuts the server down gracefully; this returns then, or raises
+    KeyboardInterrupt or click.Abort when the signal came before the server started. A Datasette
+    usage error is a click.ClickException; a port in use, SystemExit(1).
+    """
+    from datasette.cli import cli as datasette_cli
+
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with tempfile.TemporaryDirectory(prefix="archiver-serve-") as tmp:
+            meta = Path(tmp) / "metadata.json"
+            meta.write_text(metadata_json(database_name(db_path)), encoding="utf-8")
+            datasette_cli.main(
+                args=datasette_args(db_path, meta, host=host, port=port),
+                prog_name="datasette",
+                standalone_mode=False,
+            )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
