@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from archiver.errors import ArchiveInUseError, ArchiverError
-from archiver.store import Archive
+from archiver.store import Archive, archive_error, shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,7 +58,8 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 @contextmanager
 def open_archive(db_path: str, *, readonly: bool = False) -> Iterator[Archive]:
-    """The archive at ``db_path``; its errors become one-line CLI errors (exit 2)."""
+    """The archive at ``db_path``; its errors become one-line CLI errors (exit 2), also those met
+    while reading it (a damaged page)."""
     if readonly and not Path(db_path).exists():
         raise CliError(f"no archive at {db_path} (run `archiver crawl` or `archiver demo` first)")
     try:
@@ -66,6 +68,8 @@ def open_archive(db_path: str, *, readonly: bool = False) -> Iterator[Archive]:
         raise CliError(str(exc)) from exc
     try:
         yield archive
+    except sqlite3.Error as exc:
+        raise CliError(str(archive_error(exc, db_path))) from exc
     finally:
         archive.close()
 
@@ -128,7 +132,7 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
     from archiver.plan import parse_instant
 
     if value is not None and parse_instant(value) is None:
-        raise click.BadParameter(f"expected a date like 2024-01-31, got {value!r}")
+        raise click.BadParameter(f"expected a date like 2024-01-31, got {shown(value)}")
     return value
 
 
@@ -255,7 +259,7 @@ def date_option(_ctx: click.Context, _param: click.Parameter, value: str | None)
         return date_bound(value)
     except ValueError:
         raise click.BadParameter(
-            f"expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 time, got {value!r}"
+            f"expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 time, got {shown(value)}"
         ) from None
 
 
@@ -583,16 +587,26 @@ def replica() -> None:
               help="Start advanced: this many articles published after the others (seeded).")
 @click.option("--edited", default=0, show_default=True, type=click.IntRange(0),
               help="Start advanced: this many older articles edited (seeded).")
+@click.option("--faults", "fault_spec", default="", metavar="SPEC",
+              help="Fault modes, e.g. 'realistic,hang_seconds=3' or '503=0.1,redirect=/economy/*' "
+                   "(see docs/replica.md, Fault modes).")
 def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
-    port: int, articles: int, seed: int, defects: int, new: int, edited: int
+    port: int, articles: int, seed: int, defects: int, new: int, edited: int, fault_spec: str
 ) -> None:
     """Serve the replica on 127.0.0.1:PORT until interrupted.
 
     With --new/--edited the site starts advanced once (as ReplicaSite.advance does). While it
     runs, `curl -X POST 'http://127.0.0.1:PORT/__replica__/advance?new=5&edited=2'` lets time
-    pass again and prints the change as JSON (loopback clients only).
+    pass again and prints the change as JSON (loopback clients only). With --faults pages
+    misbehave as the spec says.
     """
+    from archiver.replica.faults import FaultSpec
     from archiver.replica.server import serve
+
+    try:
+        faults = FaultSpec.parse(fault_spec) if fault_spec.strip() else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--faults") from exc
 
     if defects > articles:
         raise click.BadParameter(f"at most --articles ({articles})", param_hint="--defects")
@@ -604,12 +618,14 @@ def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
                                  param_hint="--edited")
     broken = f", {defects} of them defective" if defects else ""
     advanced = f", then {new} new and {edited} edited" if new or edited else ""
+    advanced += f", faults {faults.as_text()}" if faults is not None else ""
     click.echo(
         f"serving a replica of {articles} articles{broken}{advanced} on http://127.0.0.1:{port}/",
         err=True,
     )
     try:
-        serve(port=port, articles=articles, seed=seed, defects=defects, new=new, edited=edited)
+        serve(port=port, articles=articles, seed=seed, defects=defects, new=new, edited=edited,
+              faults=faults)
     except OSError as exc:
         raise CliError(f"cannot serve on port {port}: {exc.strerror}") from exc
     except KeyboardInterrupt:

@@ -29,5 +29,6 @@ def clock_from_setting(value: str | None) -> Clock:
 
 
 def iso_utc(instant: datetime) -> str:
-    """``instant`` as ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``instant`` as ``YYYY-MM-DDTHH:MM:SSZ`` (the year always four digits: ``0999``)."""
+    utc = instant.astimezone(UTC)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"  # strftime's %Y drops zeros on glibc

@@ -9,6 +9,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archiver.clock import clock_from_setting
+from archiver.errors import ArchiveError
 from archiver.lock import RunLock
 from archiver.spiders.belarusinfocus import BelarusInFocusSpider
 from archiver.store import Archive
@@ -37,18 +38,23 @@ def run_crawl(
     """Crawl ``base_url`` into ``db_path`` under the archive's run lock.
 
     Returns 0 clean, 1 failures or rejects (see crawl_runs). Raises ArchiveInUseError (exit 75)
-    when another run holds the lock, before anything is read or written, and the ArchiveError
-    of an archive that cannot be opened for writing, before any request.
+    when another run holds the lock, before anything is read or written; the ArchiveError of an
+    archive that cannot be opened for writing or fails ``quick_check``, before any request; and
+    an ArchiveError with the message of a write that failed during the crawl (disk full: the
+    crawl stopped there, its batch rolled back).
     """
     settings = crawl_settings(db_path=db_path, log_level=log_level, overrides=overrides)
     clock = clock_from_setting(settings.get("ARCHIVER_NOW"))
     with RunLock(Path(db_path), now=clock):
         # a corrupt, read-only or too-new archive fails here, before any request
-        Archive(db_path).open().close()
+        Archive(db_path).open(verify=True).close()
         settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(BelarusInFocusSpider)
         process.crawl(crawler, base_url=base_url, full=full, since=since)
         process.start()
+    failed = crawler.stats.get_value("archiver/archive_error") if crawler.stats else None
+    if failed:
+        raise ArchiveError(str(failed))
     code = crawler.stats.get_value("archiver/exit_code") if crawler.stats else None
     return int(code) if code is not None else 1

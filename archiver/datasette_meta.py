@@ -195,6 +195,7 @@ TABLES: Final[Mapping[str, Table]] = {
             "url": "The article URL (or the fetched URL when none was found)",
             "reason": "Why, in words; several reasons joined with '; '",
             "kind": "invalid (fetched but failed validation) or failed (could not be fetched)",
+            "status": "HTTP status of the last response (NULL when none: a timeout, a reset)",
             "page_id": "The raw page kept for it (pages.id); NULL for failed",
             "run_id": "The run (crawl_runs.id); NULL when stored outside a run",
             "rejected_at": f"When, {_UTC}",

@@ -25,6 +25,12 @@ class ArchiveReadOnlyError(ArchiveError):
     archive (``open(readonly=True)``) is read-only."""
 
 
+class ArchiveFullError(ArchiveError):
+    """Raised by archiver.store when a write fails because the disk is full or the file may not
+    grow (SQLITE_FULL, or the disk I/O error of a file-size limit); the transaction is rolled
+    back."""
+
+
 class ArchiveLockedError(ArchiveError):
     """Raised by archiver.store when another connection held the database lock past the busy
     timeout (5 s)."""

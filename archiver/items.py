@@ -8,6 +8,7 @@ All timestamps are ISO 8601 strings; ``*_at`` values are UTC with a ``Z`` suffix
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(slots=True)
@@ -107,3 +108,11 @@ class NotModified:
 
     url: str
     fetched_at: str
+
+
+class Failed(NamedTuple):
+    """An article that could not be fetched: canonical URL, reason in words, last HTTP status."""
+
+    url: str
+    reason: str
+    status: int | None

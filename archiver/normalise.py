@@ -90,6 +90,16 @@ def collapse_ws(text: str) -> str:
     return " ".join(_INVISIBLE_RE.sub("", text).split())
 
 
+def _decode_entities(text: str) -> str:
+    """Decode HTML entities until the text stops changing (bounded: ``&amp;amp;`` -> ``&``)."""
+    for _ in range(10):
+        decoded = unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def _decode_markup(text: str) -> str:
     """Strip tags and decode HTML entities until neither changes the text (bounded)."""
     for _ in range(10):
@@ -120,7 +130,7 @@ _SITE_SUFFIX_RE: Final = re.compile(
 
 
 def _clean_title_once(raw: str) -> str:
-    text = _INVISIBLE_RE.sub("", _decode_markup(_CONTROL_RE.sub("", raw)))
+    text = _INVISIBLE_RE.sub("", _decode_entities(_CONTROL_RE.sub("", raw)))
     text = collapse_ws(unicodedata.normalize("NFC", text))
     return _SITE_SUFFIX_RE.sub("", text).strip()
 
@@ -128,7 +138,9 @@ def _clean_title_once(raw: str) -> str:
 def clean_title(raw: str) -> str:
     """A page title as plain text: one line, Unicode NFC, without the site's name.
 
-    Tags are stripped and HTML entities decoded; NBSP and other Unicode spaces become spaces;
+    HTML entities left in the text (double-escaped pages and feeds) are decoded; tag-like text
+    is kept, because the page object hands over text, not markup: ``<script>`` in a title is
+    what the page shows. NBSP and other Unicode spaces become spaces;
     zero-width characters and soft hyphens go; whitespace is collapsed; a trailing
     ``| Belarus in Focus`` (or a hyphen, en dash or em dash before it; any case) is removed.
     Typographic quotes and dashes are kept. Idempotent.

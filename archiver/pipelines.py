@@ -13,10 +13,12 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
+from scrapy.utils.defer import deferred_from_coro
 
 from archiver import normalise
 from archiver.clock import Clock, clock_from_setting, iso_utc
-from archiver.items import ArticleItem, NotModified
+from archiver.errors import ArchiveError
+from archiver.items import ArticleItem, Failed, NotModified
 from archiver.store import Archive
 
 MIN_BODY_WORDS = 20
@@ -99,7 +101,12 @@ class ValidatePipeline:
 
 
 class StorePipeline:
-    """Write items to the archive in batches, one transaction per batch; keep the run's row."""
+    """Write items to the archive in batches, one transaction per batch; keep the run's row.
+
+    A write that fails (disk full, ...) is rolled back and stops the crawl: the error's message
+    is left in the ``archiver/archive_error`` stat (archiver.crawl raises it again), and the
+    run's row stays unfinished, so the next run resumes.
+    """
 
     def __init__(self, crawler: Crawler, db_path: str, batch_size: int, clock: Clock) -> None:
         self.crawler = crawler
@@ -110,6 +117,8 @@ class StorePipeline:
         self.run_id: int | None = None
         self.pending: list[ArticleItem | NotModified] = []
         self.outcomes: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+        self.error: ArchiveError | None = None
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -139,7 +148,9 @@ class StorePipeline:
         )
 
     def process_item(self, item: ArticleItem | NotModified) -> ArticleItem | NotModified:
-        """Queue the item; write the queue when it is full."""
+        """Queue the item; write the queue when it is full (nothing after a failed write)."""
+        if self.error is not None:
+            return item
         self.pending.append(item)
         if len(self.pending) >= self.batch_size:
             self.flush()
@@ -147,35 +158,66 @@ class StorePipeline:
 
     def flush(self) -> None:
         """Write the queued items in one transaction and count their outcomes."""
-        if not self.pending or self.archive is None:
+        if not self.pending or self.archive is None or self.error is not None:
             return
-        results = self.archive.store_items(
-            self.pending, run_id=self.run_id, seen_at=iso_utc(self.clock())
-        )
+        try:
+            results = self.archive.store_items(
+                self.pending, run_id=self.run_id, seen_at=iso_utc(self.clock())
+            )
+        except ArchiveError as exc:
+            self.fail(exc)
+            return
         self.pending = []
         for outcome in results:
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value(f"archiver/items_{outcome}")
 
+    def fail(self, exc: ArchiveError) -> None:
+        """Give up after a failed write: drop the queue, keep the error, stop the crawl."""
+        self.error = exc
+        self.pending = []
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("archiver/archive_error", str(exc))
+        if not self.closing and self.crawler.engine is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+
     def close_spider(self) -> None:
         """Write what is still queued."""
+        self.closing = True
         self.flush()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Record the failures and complete the run's row with its counts and exit code."""
+        """Complete the run (unless a write failed before), then close the archive."""
         if self.archive is None or self.run_id is None:
             return
-        failures: list[tuple[str, str]] = getattr(spider, "failures", [])
+        self.closing = True
+        try:
+            if self.error is None:
+                self.end_run(self.archive, self.run_id, spider, reason)
+        except ArchiveError as exc:
+            self.fail(exc)
+        finally:
+            self.archive.close()
+            self.archive = None
+
+    def end_run(self, archive: Archive, run_id: int, spider: Spider, reason: str) -> None:
+        """Record the failures and complete the run's row with its counts and exit code."""
+        failures: list[Failed] = getattr(spider, "failures", [])
         stats: dict[str, Any] = self.crawler.stats.get_stats() if self.crawler.stats else {}
         finished_at = iso_utc(self.clock())
-        for url, why in failures:
-            self.archive.record_failure(url, why, run_id=self.run_id, at=finished_at)
-        exit_code = run_exit_code(reason, len(failures) + self.outcomes["rejected"])
+        for failed in failures:
+            archive.record_failure(
+                failed.url, failed.reason, status=failed.status, run_id=run_id, at=finished_at
+            )
+        problems = (
+            len(failures) + self.outcomes["rejected"] + int(getattr(spider, "listing_failures", 0))
+        )
+        exit_code = run_exit_code(reason, problems)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("archiver/exit_code", exit_code)
-        self.archive.finish_run(
-            self.run_id,
+        archive.finish_run(
+            run_id,
             finished_at=finished_at,
             counts={
                 "requests": int(stats.get("downloader/request_count", 0)),
@@ -190,8 +232,6 @@ class StorePipeline:
             exit_code=exit_code,
             stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
         )
-        self.archive.close()
-        self.archive = None
 
 
 def response_counts(stats: Mapping[str, Any]) -> dict[str, int]:

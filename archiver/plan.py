@@ -59,7 +59,10 @@ def parse_instant(text: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # an offset that moves 0001-01-01 or 9999-12-31 out of range
+        return None
 
 
 @dataclass(frozen=True, slots=True)

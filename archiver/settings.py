@@ -26,10 +26,19 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-# Retry transient failures a little more than Scrapy's 2, including 429 (Too Many Requests).
+# Retry transient failures a little more than Scrapy's 2, including 429 (Too Many Requests),
+# and wait before each retry (archiver.middlewares: backoff, or the server's Retry-After).
 RETRY_TIMES = 3
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.BackoffRetryMiddleware": 550,  # where Scrapy's RetryMiddleware sits
+}
 # A page larger than this is not an article: refuse it rather than fill memory (Scrapy: 1 GiB).
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+# Article pages are about 50 KB; warn at 2 MiB (Scrapy: 32 MiB).
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# A chain longer than this is a loop or a misconfiguration (Scrapy follows 20).
+REDIRECT_MAX_TIMES = 5
 DOWNLOAD_TIMEOUT = 60  # Scrapy's 180 s is long for a small site
 # Scrapy logs DEBUG by default: every request. Progress comes from archiver.progress instead.
 LOG_LEVEL = "INFO"
@@ -54,3 +63,6 @@ ARCHIVER_MODE = "full"  # recorded in crawl_runs.mode
 ARCHIVER_NOW = None  # ISO instant to freeze the clock (tests); None = system clock
 ARCHIVER_LOOPBACK_FAST = True  # lift the throttle when base_url is on loopback
 ARCHIVER_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+ARCHIVER_RETRY_BACKOFF = 0.5  # seconds before the first retry; doubles with each retry
+ARCHIVER_RETRY_BACKOFF_MAX = 30.0  # seconds: the longest backoff between two retries
+ARCHIVER_RETRY_AFTER_MAX = 120.0  # seconds: a longer Retry-After fails the page for this run

@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from archiver.errors import (
     ArchiveCorruptError,
     ArchiveError,
+    ArchiveFullError,
     ArchiveLockedError,
     ArchiveReadOnlyError,
     SchemaTooNewError,
@@ -321,12 +322,18 @@ _ANALYSIS_VIEWS = (
     JOIN articles AS t ON t.url = l.target_url""",
 )
 
+_REJECT_STATUS = (
+    # the HTTP status of the last response of a failed or rejected page (NULL: no response)
+    "ALTER TABLE rejects ADD COLUMN status INTEGER",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
     Migration(3, "related_articles view", _VIEW),
     Migration(4, "crawl state: HTTP validators, response counts, links of revisions", _CRAWL_STATE),
     Migration(5, "analysis views: by month, by category, image credits, link graph", _ANALYSIS_VIEWS),
+    Migration(6, "rejects.status: the HTTP status behind a failure or reject", _REJECT_STATUS),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 
@@ -466,14 +473,40 @@ def content_hash(item: ArticleItem) -> str:
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """``repr(text)`` for a one-line message, cut after ``limit`` characters of text (``…``)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text)} characters)"
+
+
 def _describe(exc: sqlite3.Error) -> str:
     return str(exc) or type(exc).__name__
+
+
+_SQLITE_IOERR: Final = 10
+_SQLITE_FULL: Final = 13
+
+
+def archive_error(exc: sqlite3.Error, path: str | Path) -> ArchiveError:
+    """The ArchiveError, with one clear sentence, for an sqlite3 error met on the archive ``path``
+    (for callers that read the archive's tables themselves)."""
+    return _translate(exc, Path(path))
 
 
 def _translate(exc: sqlite3.Error, path: Path) -> ArchiveError:
     """The ArchiveError subclass, with one clear sentence, for an sqlite3 error on ``path``."""
     message = _describe(exc)
     lowered = message.lower()
+    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if primary in (_SQLITE_FULL, _SQLITE_IOERR) or "disk is full" in lowered or (
+        "disk i/o error" in lowered
+    ):
+        # a file-size limit (RLIMIT_FSIZE) shows as a disk I/O error, a full disk as SQLITE_FULL
+        return ArchiveFullError(
+            f"cannot write archive {path}: the disk is full or the file cannot grow ({message})"
+        )
     if "locked" in lowered or "busy" in lowered:
         return ArchiveLockedError(
             f"archive {path} is locked by another process (waited {BUSY_TIMEOUT_MS} ms)"
@@ -500,9 +533,12 @@ class Archive:
         self._db: Database | None = None
 
     # --- connection ---------------------------------------------------------------------------
-    def open(self, *, readonly: bool = False) -> Self:
+    def open(self, *, readonly: bool = False, verify: bool = False) -> Self:
         """Connect, set the pragmas and bring the schema up to date (not when ``readonly``).
 
+        verify: first run ``PRAGMA quick_check`` (reads the whole file), so that a damaged
+        archive is refused before anything is written. A file without any write permission bit
+        (``chmod a-w``) counts as read-only even for root: it is opened for reading only.
         Raises ArchiveCorruptError (not a database, damaged, or another program's database),
         ArchiveReadOnlyError (a write is needed but the file or its directory is read-only),
         SchemaTooNewError (written by a newer archiver; the file is left untouched),
@@ -513,7 +549,7 @@ class Archive:
             return self
         conn = self._connect(readonly=readonly)
         try:
-            self._prepare(conn, readonly=readonly)
+            self._prepare(conn, readonly=readonly, verify=verify)
         except BaseException:
             conn.close()
             raise
@@ -542,11 +578,14 @@ class Archive:
         except OSError as exc:
             raise ArchiveError(f"cannot open archive {path} ({exc.strerror or exc})") from exc
 
-    def _prepare(self, conn: sqlite3.Connection, *, readonly: bool) -> None:
-        """Pragmas, version checks and migrations; reads the header before anything is written."""
+    def _prepare(self, conn: sqlite3.Connection, *, readonly: bool, verify: bool = False) -> None:
+        """Pragmas, version checks (and ``quick_check`` when ``verify``), then migrations: the
+        file is read before anything is written."""
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
             version = self._check_version(conn)
+            if verify:
+                self._quick_check(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             if readonly:
                 if version < SCHEMA_VERSION:
@@ -580,6 +619,16 @@ class Archive:
                     "no schema version)"
                 )
         return version
+
+    def _quick_check(self, conn: sqlite3.Connection) -> None:
+        """Raise ArchiveCorruptError unless ``PRAGMA quick_check`` finds the file sound."""
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            found = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
+            found = found if len(found) <= 120 else found[:120] + "…"
+            raise ArchiveCorruptError(
+                f"archive {self.path} is damaged ({found}): restore it from a backup"
+            )
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Apply the pending migrations in one transaction, re-reading the version under the lock."""
@@ -723,22 +772,28 @@ class Archive:
         return rows
 
     def run_rejects(self, run_id: int) -> list[dict[str, object]]:
-        """The rejects rows (url, reason, kind: ``failed`` or ``invalid``) of one run, by id."""
+        """The rejects rows (url, reason, kind: ``failed`` or ``invalid``, HTTP status or None)
+        of one run, by id."""
         return list(
             self.db.query(
-                "SELECT url, reason, kind FROM rejects WHERE run_id = ? ORDER BY id", (run_id,)
+                "SELECT url, reason, kind, status FROM rejects WHERE run_id = ? ORDER BY id",
+                (run_id,),
             )
         )
 
-    def record_failure(self, url: str, reason: str, *, run_id: int | None, at: str) -> None:
+    def record_failure(
+        self, url: str, reason: str, *, status: int | None = None, run_id: int | None, at: str
+    ) -> None:
         """Record a page that could not be fetched as a ``rejects`` row of kind ``failed``.
 
+        status: the HTTP status of the last response (None: no response, e.g. a timeout);
         at: ISO 8601 UTC. No page is kept (there is none). The same failure twice in one run is
         one row.
         """
         with self._write() as conn:
             self._insert_reject(
-                conn, url=url, reason=reason, kind="failed", page_id=None, run_id=run_id, at=at
+                conn, url=url, reason=reason, kind="failed", page_id=None, run_id=run_id, at=at,
+                status=status,
             )
 
     # --- items --------------------------------------------------------------------------------
@@ -766,6 +821,7 @@ class Archive:
                     self._insert_reject(
                         conn, url=item.url or item.page.url, reason="; ".join(item.reject_reasons),
                         kind="invalid", page_id=page_id, run_id=run_id, at=seen_at,
+                        status=item.page.status,
                     )
                     outcomes.append(REJECTED)
                     continue
@@ -810,6 +866,7 @@ class Archive:
         page_id: int | None,
         run_id: int | None,
         at: str,
+        status: int | None = None,
     ) -> None:
         """Insert a rejects row unless the same url, reason, page and run are there already."""
         exists = conn.execute(
@@ -819,9 +876,9 @@ class Archive:
         ).fetchone()
         if exists is None:
             conn.execute(
-                "INSERT INTO rejects (url, reason, kind, page_id, run_id, rejected_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (url, reason, kind, page_id, run_id, at),
+                "INSERT INTO rejects (url, reason, kind, page_id, run_id, rejected_at, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (url, reason, kind, page_id, run_id, at, status),
             )
 
     def _upsert_article(
@@ -921,12 +978,13 @@ class Archive:
         }
 
     def retry_urls(self, *, since: str) -> list[str]:
-        """URLs that failed at or after ``since`` (ISO 8601 UTC) and were not archived after."""
+        """URLs that failed or were rejected at or after ``since`` (ISO 8601 UTC) and were not
+        archived after: the next run fetches them again."""
         return [
             row[0]
             for row in self.db.execute(
                 "SELECT r.url FROM rejects AS r LEFT JOIN articles AS a ON a.url = r.url "
-                "WHERE r.kind = 'failed' AND r.rejected_at >= ? "
+                "WHERE r.rejected_at >= ? "
                 "GROUP BY r.url HAVING max(coalesce(a.last_seen_at, '')) < max(r.rejected_at) "
                 "ORDER BY r.url",
                 (since,),
@@ -973,13 +1031,17 @@ class Archive:
         ASCII case-insensitive. Each hit: id, url, title, published_at, category, snippet (matches
         between ``marks``, ``[ ]`` by default; ``…`` for cuts) and rank (bm25 with title weighted
         10, lead 4, body 1; lower is better). Raises SearchQueryError (a ValueError) when the
-        query is empty or malformed, ValueError when a bound is malformed.
+        query is empty or malformed or the query or category is not valid Unicode (lone
+        surrogates: undecodable bytes in argv), ValueError when a bound is malformed.
         """
         if not query.strip():
             raise SearchQueryError(f"empty search query ({FTS_SYNTAX_HINT})")
         for name, bound in (("since", since), ("until", until)):
             if bound is not None and not _UTC_SECOND.fullmatch(bound):
                 raise ValueError(f"{name} must be YYYY-MM-DDTHH:MM:SSZ, got {bound!r}")
+        for name, text in (("query", query), ("category", category)):
+            if text is not None and _LONE_SURROGATE.search(text):  # undecodable bytes in argv
+                raise SearchQueryError(f"search {name} {shown(text)} is not valid Unicode text")
         params = {
             "query": query, "since": since, "until": until, "category": category,
             "limit": limit, "open": marks[0], "close": marks[1],
@@ -991,7 +1053,7 @@ class Archive:
             if "locked" in message or "busy" in message:
                 raise _translate(exc, self.path) from exc
             raise SearchQueryError(
-                f"bad search query {query!r}: {message} ({FTS_SYNTAX_HINT})"
+                f"bad search query {shown(query)}: {message} ({FTS_SYNTAX_HINT})"
             ) from exc
 
     def articles_by_month(self) -> list[MonthCount]:
@@ -1193,8 +1255,14 @@ _UTC_SECOND: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 
 def _writable(path: Path) -> bool:
-    """Whether this process may write ``path`` (a file or a directory)."""
-    return os.access(path, os.W_OK)
+    """Whether this process may write ``path`` (a file or a directory).
+
+    A file without any write permission bit is not writable even for root, to whom
+    ``os.access`` grants everything: ``chmod a-w archive.db`` means "do not write".
+    """
+    if not os.access(path, os.W_OK):
+        return False
+    return path.is_dir() or bool(path.stat().st_mode & 0o222)
 
 
 def _decode_body(data: bytes, encoding: str, page_id: int) -> bytes:

@@ -21,10 +21,9 @@ from archiver.errors import UnknownFieldError
 from archiver.export import DEFAULT_FIELDS, utc_bound
 from archiver.items import ArticleItem, RawPage
 from archiver.store import Archive
+from tests import factories
+from tests.factories import BASE, T1, T2, make_page
 
-BASE = "https://belarusinfocus.info"
-T1 = "2026-11-28T10:00:00Z"
-T2 = "2026-11-29T10:00:00Z"
 ROOT = Path(__file__).resolve().parent.parent
 
 HOSTILE = (
@@ -34,46 +33,11 @@ HOSTILE = (
 """Text that breaks naive CSV/JSONL writers: quotes, commas, NUL, bidi marks, emoji, every line break."""
 
 
-# --- factory (as in tests/test_store.py) ------------------------------------------------------
-def make_page(url: str, *, body: bytes | None = None, fetched_at: str = T1, status: int = 200,
-              headers: dict[str, list[str]] | None = None) -> RawPage:
-    return RawPage(
-        url=url,
-        fetched_at=fetched_at,
-        status=status,
-        headers=headers if headers is not None else {
-            "Content-Type": ["text/html; charset=utf-8"], "Set-Cookie": ["a=1", "b=2"],
-        },
-        body=body if body is not None else f"<html><body>{url}</body></html>".encode(),
-    )
-
-
+# --- factory ----------------------------------------------------------------------------------
 def make_item(slug: str, **fields: Any) -> ArticleItem:
-    """A valid, normalised article at BASE/politics/<slug>; keyword arguments override fields."""
-    url = f"{BASE}/politics/{slug}"
-    body = fields.pop("body", f"Body of {slug}.\n\nSecond paragraph, with a comma.")
-    item = ArticleItem(
-        url=url,
-        page=fields.pop("page", make_page(url)),
-        template="classic-2016",
-        title_raw=f"Title {slug} | Belarus in Focus",
-        category_raw="Politics",
-        published_raw="November 07, 2016 10:41",
-        image_url=f"{BASE}/images/{slug}.jpg",
-        image_credit_raw="Image: TUT.BY",
-        title=f"Title {slug}",
-        category="Politics",
-        trend_status="green",
-        published_at="2016-11-07T07:41:00Z",
-        published_local="2016-11-07T10:41:00+03:00",
-        image_credit="TUT.BY",
-        lead=f"Lead of {slug}.",
-        body=body,
-        word_count=len(body.split()),
-    )
-    for name, value in fields.items():
-        setattr(item, name, value)
-    return item
+    """tests.factories.make_item with a two-paragraph body that has a comma (CSV quoting)."""
+    fields.setdefault("body", f"Body of {slug}.\n\nSecond paragraph, with a comma.")
+    return factories.make_item(slug, **fields)
 
 
 PUBLISHED = {

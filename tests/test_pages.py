@@ -94,6 +94,32 @@ def test_is_article_url(url: str, expected: bool) -> None:
     assert is_article_url(url, "belarusinfocus.info") is expected
 
 
+@pytest.mark.parametrize(
+    ("url", "site", "expected"),
+    [
+        ("http://127.0.0.1:8000/economy/a", "127.0.0.1:8000", True),
+        ("http://127.0.0.1:8001/economy/a", "127.0.0.1:8000", False),
+        ("http://127.0.0.1/economy/a", "127.0.0.1:8000", False),
+        ("https://belarusinfocus.info:443/economy/a", "belarusinfocus.info", True),
+        ("http://belarusinfocus.info:80/economy/a", "belarusinfocus.info", True),
+        ("https://belarusinfocus.info:8443/economy/a", "belarusinfocus.info", False),
+        ("https://belarusinfocus.info:99999/economy/a", "belarusinfocus.info", False),
+    ],
+)
+def test_is_article_url_compares_ports(url: str, site: str, expected: bool) -> None:
+    assert is_article_url(url, site) is expected
+
+
+def test_a_stray_end_of_document_mid_page_does_not_cut_the_article_short() -> None:
+    html = (
+        "<html><body><h1>T</h1><div class='field-name-body'><p>one</p>\n</body></html>\n"
+        "<p>two</p></div><div id='after'>tail</div></body></html>"
+    )
+    page = ArticlePage("https://belarusinfocus.info/economy/a", html)
+    assert page.sel.css(".field-name-body p::text").getall() == ["one", "two"]
+    assert page.sel.css("#after::text").get() == "tail"
+
+
 def test_listing_page_links_and_next() -> None:
     html = """<div id="main">
       <div class="views-row"><h2><a href="/economy/a-one">A</a></h2></div>

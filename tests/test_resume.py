@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from archiver.errors import ArchiverError
 from archiver.lock import read_holder
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
 from tests.conftest import ARTICLE_FIELDS, FROZEN_NOW, Replica, run_cli
+from tests.crawl_helpers import SLOW, article_count, article_paths, start_crawl, wait_for
 
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parent.parent
-SLOW = ("-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.02", "-s", "ARCHIVER_BATCH_SIZE=5")
-"""Settings that make a loopback crawl last long enough to be killed part-way."""
 
 
 @pytest.fixture(scope="module")
@@ -30,39 +23,6 @@ def replica_120() -> Iterator[Replica]:
     site = ReplicaSite(120, seed=11)
     with ReplicaServer(site) as server:
         yield Replica(site, server)
-
-
-def start_crawl(base_url: str, db: Path, *extra: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "crawl", "--base-url", base_url, "--db", str(db),
-         "-s", f"ARCHIVER_NOW={FROZEN_NOW}", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
-    )
-
-
-def article_count(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with Archive(db).open(readonly=True) as archive:
-            return int(archive.db.execute("SELECT count(*) FROM articles").fetchone()[0])
-    except ArchiverError:  # the crawl has created the file but not yet its schema
-        return 0
-
-
-def wait_for(condition: object, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
-
-
-def article_paths(log: list[str], replica: Replica) -> list[str]:
-    paths = {a.path for a in replica.site.articles}
-    return [p for p in log if p in paths]
 
 
 def test_sigkill_at_several_points_then_resume(replica_120: Replica, tmp_path: Path) -> None:

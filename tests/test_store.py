@@ -8,7 +8,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,54 +22,9 @@ from archiver.errors import (
     SchemaTooNewError,
     SearchQueryError,
 )
-from archiver.items import ArticleItem, NotModified, RawPage, RelatedLink
+from archiver.items import NotModified, RelatedLink
 from archiver.store import SCHEMA_VERSION, Archive, content_hash
-
-BASE = "https://belarusinfocus.info"
-T1 = "2026-11-28T10:00:00Z"
-T2 = "2026-11-29T10:00:00Z"
-T3 = "2026-11-30T10:00:00Z"
-
-
-# --- factory ----------------------------------------------------------------------------------
-def make_page(url: str, *, body: bytes | None = None, fetched_at: str = T1) -> RawPage:
-    """A raw page; its body names the URL so different URLs have different bytes."""
-    return RawPage(
-        url=url,
-        fetched_at=fetched_at,
-        status=200,
-        headers={"Content-Type": ["text/html; charset=utf-8"], "Set-Cookie": ["a=1", "b=2"]},
-        body=body if body is not None else f"<html><body>{url}</body></html>".encode(),
-    )
-
-
-def make_item(slug: str = "a", **fields: Any) -> ArticleItem:
-    """A valid, normalised article at BASE/politics/<slug>; keyword arguments override fields."""
-    url = f"{BASE}/politics/{slug}"
-    body = fields.pop("body", f"Body of {slug}. " + " ".join(["analysis"] * 30))
-    item = ArticleItem(
-        url=url,
-        page=fields.pop("page", make_page(url)),
-        template="classic-2016",
-        title_raw=f"Title {slug} | Belarus in Focus",
-        category_raw="Politics",
-        published_raw="November 07, 2016 10:41",
-        image_url=f"{BASE}/images/{slug}.jpg",
-        image_credit_raw="Image: TUT.BY",
-        field_sources={"title": "selector", "published": "meta"},
-        title=f"Title {slug}",
-        category="Politics",
-        trend_status="green",
-        published_at="2016-11-07T07:41:00Z",
-        published_local="2016-11-07T10:41:00+03:00",
-        image_credit="TUT.BY",
-        lead=f"Lead of {slug}.",
-        body=body,
-        word_count=len(body.split()),
-    )
-    for name, value in fields.items():
-        setattr(item, name, value)
-    return item
+from tests.factories import BASE, T1, T2, T3, make_item, make_page
 
 
 def link(slug: str, position: int = 1, kind: str = "similar", title: str = "") -> RelatedLink:
@@ -466,9 +420,10 @@ def test_resume_point_committed_since_and_retry_urls(archive: Archive) -> None:
     archive.finish_run(again, finished_at=T3, counts={}, finish_reason="shutdown", exit_code=1)
     assert archive.resume_point() == T2
     assert archive.committed_since(T2) == {f"{BASE}/politics/a", f"{BASE}/politics/r"}
-    assert archive.retry_urls(since=T1) == [f"{BASE}/politics/f"]
+    # the failed fetch and the invalid page are both fetched again by the next run
+    assert archive.retry_urls(since=T1) == [f"{BASE}/politics/f", f"{BASE}/politics/r"]
     last = archive.start_run(mode="resume", started_at=T3)
-    archive.store_items([make_item("f")], run_id=last, seen_at=T3)
+    archive.store_items([make_item("f"), make_item("r")], run_id=last, seen_at=T3)
     assert archive.retry_urls(since=T1) == []
     archive.finish_run(last, finished_at=T3, counts={}, finish_reason="finished", exit_code=0)
     assert archive.resume_point() is None

@@ -28,6 +28,16 @@ from archiver.items import RelatedLink
 from archiver.normalise import canonical_url, collapse_ws
 
 TEMPLATE_NAME = "drupal-2016"
+
+STRAY_END_TAG = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+"""``</body>`` and ``</html>`` end tags: libxml2 closes every open element at the first and stops
+parsing at the first ``</html>``, so a stray one mid-page (a broken template, a pasted fragment)
+would cut the article short. The document's end closes everything anyway."""
+
+
+def parse_html(html: str) -> Selector:
+    """A page's decoded text as a parsel Selector, tolerant of stray ``</body>``/``</html>`` tags."""
+    return Selector(text=STRAY_END_TAG.sub("", html) or "<html></html>")
 """The template version these selectors describe (see docs/replica.md)."""
 
 # --- the site's own markup, most specific first ------------------------------------------------
@@ -83,11 +93,22 @@ HEADING_TRENDS = re.compile(r"recent trends", re.IGNORECASE)
 
 
 def is_article_url(url: str, site_host: str) -> bool:
-    """Whether ``url`` is an article on the site: same host, path ``/<category-slug>/<slug>``."""
+    """Whether ``url`` is an article on the site: path ``/<category-slug>/<slug>`` on the same site.
+
+    ``site_host`` is the site's ``host`` or ``host:port``. Hosts compare without ``www.``; ports
+    compare exactly when either side names one other than 80/443 (a link to ``localhost:8080`` from
+    a page on ``localhost:8000`` is another site).
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or parts.hostname is None:
         return False
-    if _bare_host(parts.hostname) != _bare_host(site_host):
+    site = urlsplit(f"//{site_host}")
+    if _bare_host(parts.hostname) != _bare_host(site.hostname or ""):
+        return False
+    try:
+        if _explicit_port(parts.port) != _explicit_port(site.port):
+            return False
+    except ValueError:  # a port outside 0-65535
         return False
     segments = [s for s in parts.path.split("/") if s]
     return (
@@ -100,6 +121,11 @@ def is_article_url(url: str, site_host: str) -> bool:
 NOT_ARTICLE_SECTIONS = frozenset(
     {"feed", "page", "tag", "tags", "taxonomy", "user", "admin", "search", "sites", "files", "node"}
 )
+
+
+def _explicit_port(port: int | None) -> int | None:
+    """A URL's port, or None for the default ports of http and https."""
+    return None if port in (None, 80, 443) else port
 
 
 def _bare_host(host: str) -> str:
@@ -132,7 +158,7 @@ class ArticlePage:
 
     def __init__(self, url: str, html: str) -> None:
         self.url = url
-        self.sel = Selector(text=html or "<html></html>")
+        self.sel = parse_html(html)
         self._jsonld: dict[str, object] | None = None
 
     # -- public --------------------------------------------------------------------------------
@@ -152,7 +178,7 @@ class ArticlePage:
 
     def related_links(self) -> list[RelatedLink]:
         """Links to other articles: the similar block, the trends sidebar, links in the body."""
-        host = urlsplit(self.url).hostname or ""
+        host = urlsplit(self.url).netloc
         links: list[RelatedLink] = []
         for kind, anchors in (
             ("similar", self._block_links(SIMILAR_LINKS_CSS, HEADING_SIMILAR)),
@@ -377,11 +403,11 @@ class ListingPage:
 
     def __init__(self, url: str, html: str) -> None:
         self.url = url
-        self.sel = Selector(text=html or "<html></html>")
+        self.sel = parse_html(html)
 
     def links(self) -> ListingLinks:
         """Absolute canonical article URLs in page order, and the next page's URL or None."""
-        host = urlsplit(self.url).hostname or ""
+        host = urlsplit(self.url).netloc
         seen: dict[str, None] = {}
         dates: dict[str, str] = {}
         scope = self.sel.css("#main, main, .view-content") or self.sel.css("body")
@@ -422,7 +448,7 @@ def feed_links(url: str, xml: str) -> list[str]:
     sel = Selector(text=xml, type="xml")
     sel.remove_namespaces()
     found = sel.xpath("//item/link/text() | //entry/link/@href").getall()
-    host = urlsplit(url).hostname or ""
+    host = urlsplit(url).netloc
     out = [canonical_url(urljoin(url, link.strip())) for link in found]
     return [u for u in dict.fromkeys(out) if is_article_url(u, host)]
 
@@ -431,7 +457,7 @@ def sitemap_links(url: str, xml: str) -> tuple[list[tuple[str, str | None]], lis
     """A sitemap's article URLs with their ``lastmod`` (or None), and nested sitemap URLs."""
     sel = Selector(text=xml, type="xml")
     sel.remove_namespaces()
-    host = urlsplit(url).hostname or ""
+    host = urlsplit(url).netloc
     entries: list[tuple[str, str | None]] = []
     for node in sel.xpath("//url"):
         loc = node.xpath("loc/text()").get()

@@ -3,7 +3,9 @@
 Absolute URLs in pages are built from the request's ``Host`` header, so a replica works on any
 port. Pages carry ``ETag`` and ``Last-Modified``; conditional GET and HEAD requests get ``304 Not
 Modified`` (see routes.not_modified). Requests are not logged to stderr; their paths are kept in
-``ReplicaServer.request_log`` and (path, status) in ``response_log``. ``POST
+``ReplicaServer.request_log``, (path, status) in ``response_log`` and Host headers in ``host_log``.
+With a ``FaultSpec`` (archiver/replica/faults.py) pages misbehave; the transport faults (hang,
+reset, truncate, drip) are carried out here, the faults applied kept in ``fault_log``. ``POST
 /__replica__/advance?new=N&edited=M`` lets time pass on the site (``ReplicaSite.advance``) and
 answers the change as JSON, for loopback clients only.
 """
@@ -14,6 +16,8 @@ import contextlib
 import ipaddress
 import json
 import socket
+import struct
+import sys
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,11 +25,13 @@ from types import TracebackType
 from typing import Any, Final, Self
 from urllib.parse import parse_qs, urlsplit
 
+from archiver.replica.faults import Action, FaultRuntime, FaultSpec
 from archiver.replica.generator import ReplicaSite
 
 ADMIN: Final = "/__replica__/"
 """The prefix of the admin endpoints (loopback clients only; not logged)."""
 ADVANCE: Final = ADMIN + "advance"
+DRIP_CHUNKS: Final = 10
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -47,25 +53,65 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path == ADVANCE and self._from_loopback():
             self._advance()
             return
-        self.server.log_request_path(self.path)
+        self.server.log_request_path(self.path, self.headers.get("Host") or "")
         self._send(405, "text/plain; charset=utf-8", b"Method Not Allowed\n", [("Allow", "GET, HEAD")])
 
     def _respond(self, *, send_body: bool) -> None:
-        self.server.log_request_path(self.path)
+        self.server.log_request_path(self.path, self.headers.get("Host") or "")
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        conditional = (self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
+        faults = self.server.faults
+        if faults is not None:
+            action = faults.action(self.server.site, self.path, f"http://{host}", conditional)
+            if action is not None:
+                self._fault(action, send_body=send_body)
+                return
         reply = self.server.site.respond(
-            self.path, f"http://{host}",
-            if_none_match=self.headers.get("If-None-Match"),
-            if_modified_since=self.headers.get("If-Modified-Since"),
+            self.path, f"http://{host}", if_none_match=conditional[0], if_modified_since=conditional[1]
         )
         if reply.status == 304:
-            self.server.log_response(self.path, reply.status)
-            self.send_response(reply.status)
-            for name, value in reply.headers():
-                self.send_header(name, value)
-            self.end_headers()
+            self._not_modified(reply.headers())
             return
         self._send(reply.status, reply.content_type, reply.body, reply.headers(), send_body=send_body)
+
+    def _not_modified(self, headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> None:
+        self.server.log_response(self.path, 304)
+        self.send_response(304)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+
+    def _fault(self, action: Action, *, send_body: bool) -> None:
+        """Answer with ``action`` (see faults.Action for each transport)."""
+        if action.log:
+            self.server.log_fault(action.log_path, action.mode)
+        stop = self.server.stopping
+        if action.transport in {"hang", "reset"}:
+            self.close_connection = True
+            if action.transport == "hang":
+                stop.wait(action.delay)
+                return
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.rfile.close()  # its reference would keep the socket open
+            self.connection.close()  # with linger 0: a reset, no FIN
+            return
+        if action.status == 304:
+            self._not_modified(action.headers)
+            return
+        whole = send_body and action.transport == "send"
+        self._send(action.status, action.content_type, action.body, list(action.headers), send_body=whole)
+        if not send_body or action.transport == "send":
+            return
+        if action.transport == "truncate":
+            self.close_connection = True
+            self.wfile.write(action.body[: len(action.body) // 2])
+            return
+        step = max(1, -(-len(action.body) // DRIP_CHUNKS))  # bytes per chunk
+        for start in range(0, len(action.body), step):
+            if start and stop.wait(action.delay / (DRIP_CHUNKS - 1)):
+                self.close_connection = True
+                return
+            self.wfile.write(action.body[start : start + step])
 
     def _send(
         self,
@@ -142,13 +188,24 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # a crawler opens many connections at once
 
-    def __init__(self, address: tuple[str, int], site: ReplicaSite) -> None:
+    def __init__(self, address: tuple[str, int], site: ReplicaSite, faults: FaultSpec | None = None) -> None:
         super().__init__(address, _Handler)
         self.site = site
+        self.faults = FaultRuntime(faults) if faults is not None else None
+        self.stopping = threading.Event()
+        """Set when the server stops: a hanging or dripping response ends."""
         self.request_log: list[str] = []
         self.response_log: list[tuple[str, int]] = []
+        self.host_log: list[str] = []
+        self.fault_log: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer (a size cap, a timeout) is normal here: stay quiet."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._lock:
@@ -168,9 +225,14 @@ class _Server(ThreadingHTTPServer):
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
 
-    def log_request_path(self, path: str) -> None:
+    def log_request_path(self, path: str, host: str) -> None:
         with self._lock:
             self.request_log.append(path)
+            self.host_log.append(host)
+
+    def log_fault(self, path: str, mode: str) -> None:
+        with self._lock:
+            self.fault_log.append((path, mode))
 
     def log_response(self, path: str, status: int) -> None:
         with self._lock:
@@ -180,6 +242,8 @@ class _Server(ThreadingHTTPServer):
         with self._lock:
             self.request_log.clear()
             self.response_log.clear()
+            self.host_log.clear()
+            self.fault_log.clear()
 
 
 class ReplicaServer:
@@ -188,25 +252,50 @@ class ReplicaServer:
     A context manager (start on enter, stop on exit). ``request_log`` lists the path (with query)
     of every request received, in arrival order (conditional ones too); ``response_log`` the
     (path, status) of every response, in the order they were sent (200, 304, 404, 503, ...).
-    Both are appended under a lock; requests to the admin endpoint are in neither.
+    Both are appended under a lock; requests to the admin endpoint are in neither. ``host_log``
+    lists the ``Host`` header of each request of ``request_log`` ("" when absent).
+
+    ``faults`` (a ``FaultSpec``, settable while serving; None: none) makes pages misbehave (see
+    docs/replica.md, "Fault modes"); setting it restarts the per-path request counters.
+    ``fault_log`` lists (path, mode) for each response a fault changed: the article's path without
+    query for article faults (a redirect chain or loop once, at its first request), the request's
+    path for listing modes.
     """
 
-    def __init__(self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0, *, faults: FaultSpec | None = None
+    ) -> None:
         self.site = site
         self.host = host
         self._requested_port = port
+        self._faults = faults
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.request_log: list[str] = []
         self.response_log: list[tuple[str, int]] = []
+        self.host_log: list[str] = []
+        self.fault_log: list[tuple[str, str]] = []
+
+    @property
+    def faults(self) -> FaultSpec | None:
+        """The fault spec in force (None: pages are served normally)."""
+        return self._faults
+
+    @faults.setter
+    def faults(self, spec: FaultSpec | None) -> None:
+        self._faults = spec
+        if self._server is not None:
+            self._server.faults = FaultRuntime(spec) if spec is not None else None
 
     def start(self) -> Self:
         """Bind and serve in the background; returns self. RuntimeError if already started."""
         if self._server is not None:
             raise RuntimeError("the replica server is already running")
-        self._server = _Server((self.host, self._requested_port), self.site)
+        self._server = _Server((self.host, self._requested_port), self.site, self._faults)
         self.request_log = self._server.request_log
         self.response_log = self._server.response_log
+        self.host_log = self._server.host_log
+        self.fault_log = self._server.fault_log
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"replica-{self.port}", daemon=True
         )
@@ -217,6 +306,7 @@ class ReplicaServer:
         """Stop serving and close the socket (idempotent)."""
         if self._server is None:
             return
+        self._server.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._server.close_connections()
@@ -238,12 +328,12 @@ class ReplicaServer:
         return f"http://{host}:{self.port}"
 
     def clear_log(self) -> None:
-        """Forget the requests logged so far."""
+        """Forget the requests logged so far (all four logs)."""
         if self._server is not None:
             self._server.clear_log()
         else:
-            self.request_log.clear()
-            self.response_log.clear()
+            for log in (self.request_log, self.response_log, self.host_log, self.fault_log):
+                log.clear()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -258,19 +348,22 @@ class ReplicaServer:
 
 
 def serve(  # noqa: PLR0917 (the CLI's options)
-    port: int, articles: int, seed: int, defects: int = 0, new: int = 0, edited: int = 0
+    port: int, articles: int, seed: int, defects: int = 0, new: int = 0, edited: int = 0,
+    faults: FaultSpec | None = None,
 ) -> None:
     """Serve a replica of ``articles`` articles (``defects`` of them defective) on
     127.0.0.1:``port`` until interrupted; with ``new`` or ``edited``, advanced once first
-    (``ReplicaSite.advance(new, edited)``, default ``at``, seeded by the step).
+    (``ReplicaSite.advance(new, edited)``, default ``at``, seeded by the step); with ``faults``,
+    pages misbehave as that spec says.
 
     ValueError for a bad ``new``/``edited``; OSError when the port cannot be bound;
     KeyboardInterrupt propagates after the socket closes.
     """
-    server = _Server(("127.0.0.1", port), advanced_site(articles, seed, defects, new, edited))
+    server = _Server(("127.0.0.1", port), advanced_site(articles, seed, defects, new, edited), faults)
     try:
         server.serve_forever()
     finally:
+        server.stopping.set()
         server.server_close()
 
 

@@ -13,12 +13,16 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from twisted.internet import defer
+from twisted.internet.error import TCPTimedOutError, TimeoutError  # noqa: A004 (Twisted's name)
 from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
 
 from archiver.clock import Clock, clock_from_setting, iso_utc
 from archiver.extract import build_item
-from archiver.items import ArticleItem, NotModified, RawPage
+from archiver.items import ArticleItem, Failed, NotModified, RawPage
 from archiver.lock import RunLock
+from archiver.middlewares import EXPECT_BODY, GAVE_UP
 from archiver.normalise import canonical_url, parse_published
 from archiver.pages.belarusinfocus import (
     ListingPage,
@@ -26,10 +30,13 @@ from archiver.pages.belarusinfocus import (
     sitemap_links,
 )
 from archiver.plan import RECHECK_DAYS, RETRY_DAYS, Action, CrawlPlan, parse_instant
+from archiver.scope import SiteScope
 from archiver.store import Archive, KnownArticle
 
 DEFAULT_BASE_URL = "https://belarusinfocus.info"
 HTTP_NOT_MODIFIED = 304
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
+"""The message of Scrapy's RobotsTxtMiddleware: the site's wish, not a failure."""
 
 LOOPBACK_SETTINGS: dict[str, object] = {
     # A replica on this machine needs no politeness: lift the throttle (users' -s still win).
@@ -37,6 +44,7 @@ LOOPBACK_SETTINGS: dict[str, object] = {
     "DOWNLOAD_DELAY": 0,
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "ARCHIVER_RETRY_BACKOFF": 0.05,  # seconds; a Retry-After from the replica is still obeyed
 }
 
 
@@ -77,6 +85,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.site_host = parts.netloc
+        self.scope = SiteScope(self.base_url)
         self.allowed_domains = [parts.hostname or ""]
         self.db = db
         self.full = parse_flag(full)
@@ -86,8 +95,16 @@ class BelarusInFocusSpider(scrapy.Spider):
         """The run lock when this spider took it (runs not started by ``archiver crawl``)."""
         self.plan: CrawlPlan | None = None
         """Set by ``from_crawler`` from the archive's state (see archiver.plan)."""
-        self.failures: list[tuple[str, str]] = []
-        """(canonical url, reason) of every article that could not be fetched in this run."""
+        self.failures: list[Failed] = []
+        """Every article that could not be fetched in this run."""
+        self.requested: set[str] = set()
+        """Article URLs requested in this run: each once, though several pages link to it.
+
+        Article requests bypass Scrapy's duplicate filter (``dont_filter``), because that filter
+        silently drops a redirect back to a URL already seen: a redirect loop must end in
+        "max redirections reached", recorded as a failure, not in a page that vanishes."""
+        self.listing_failures = 0
+        """Listing pages that could not be fetched (their articles may come from the sitemap)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -122,8 +139,9 @@ class BelarusInFocusSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Failed URLs of earlier runs, then the front listing, the feed and the sitemap."""
         for url in self.current_plan.retry:
-            yield self.article_request(url, Action.FETCH)
-        yield scrapy.Request(f"{self.base_url}/", callback=self.parse_listing)
+            for request in self.maybe_request(url, Action.FETCH):
+                yield request
+        yield self.listing_request(f"{self.base_url}/")
         yield scrapy.Request(f"{self.base_url}/feed/", callback=self.parse_feed, errback=self.optional)
         yield scrapy.Request(
             f"{self.base_url}/sitemap.xml", callback=self.parse_sitemap, errback=self.no_sitemap
@@ -143,8 +161,9 @@ class BelarusInFocusSpider(scrapy.Spider):
         shown = {url: self.shown_date(links.dates.get(url)) for url in links.articles}
         for url in links.articles:
             yield from self.maybe_request(url, plan.decide(url, shown=shown[url]))
-        if links.next_page and plan.follow_next_page(shown):
-            yield scrapy.Request(links.next_page, callback=self.parse_listing)
+        next_page = self.scope.place(links.next_page) if links.next_page else None
+        if next_page and plan.follow_next_page(shown):
+            yield self.listing_request(next_page)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the wanted articles of the RSS/Atom feed."""
@@ -157,7 +176,9 @@ class BelarusInFocusSpider(scrapy.Spider):
         for url, lastmod in entries:
             yield from self.maybe_request(url, self.current_plan.decide_from_sitemap(url, lastmod))
         for url in nested:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.optional)
+            placed = self.scope.place(url)
+            if placed is not None:
+                yield scrapy.Request(placed, callback=self.parse_sitemap, errback=self.optional)
         if not entries and not nested:
             yield from self.recheck_recent()
 
@@ -172,9 +193,31 @@ class BelarusInFocusSpider(scrapy.Spider):
             yield from self.maybe_request(url, Action.CHECK)
 
     def maybe_request(self, url: str, action: Action) -> Iterator[scrapy.Request]:
-        """The request ``action`` calls for (none for SKIP)."""
-        if action is not Action.SKIP:
-            yield self.article_request(url, action)
+        """The request ``action`` calls for (none for SKIP, or for a URL outside the site)."""
+        if action is Action.SKIP:
+            return
+        placed = self.scope.place(url)
+        if placed is None:
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/offsite_links")
+            self.logger.debug("not following a link outside the site: %s", url)
+            return
+        if placed in self.requested:
+            return
+        self.requested.add(placed)
+        yield self.article_request(placed, action)
+
+    def listing_request(self, url: str) -> scrapy.Request:
+        """The request for a listing page; a failure is counted (the run exits 1)."""
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed)
+
+    def listing_failed(self, failure: Failure) -> None:
+        """A listing page could not be fetched: warn and count it."""
+        reason, _ = describe_failure(failure)
+        self.listing_failures += 1
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("archiver/listing_failures")
+        self.logger.warning("listing page failed: %s (%s)", _request_url(failure), reason)
 
     def shown_date(self, raw: str | None) -> datetime | None:
         """A date shown in a listing, as an aware UTC datetime (None if none or unreadable)."""
@@ -221,23 +264,30 @@ class BelarusInFocusSpider(scrapy.Spider):
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
+        meta: dict[str, Any] = {EXPECT_BODY: True}
+        if headers:
+            meta["handle_httpstatus_list"] = [HTTP_NOT_MODIFIED]
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
             headers=headers or None,
-            meta={"handle_httpstatus_list": [HTTP_NOT_MODIFIED]} if headers else None,
+            meta=meta,
+            dont_filter=True,
         )
 
     def article_failed(self, failure: Failure) -> None:
-        """Count an article that could not be fetched and remember why (see StorePipeline)."""
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        response = getattr(failure.value, "response", None)
-        reason = (
-            f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
-        ) or repr(failure.value)
-        self.failures.append((canonical_url(url), reason))
+        """Remember an article that could not be fetched, with why (see StorePipeline).
+
+        A page that robots.txt forbids is not a failure: it is counted and left alone.
+        """
+        url = _request_url(failure)
+        reason, status = describe_failure(failure)
+        if reason == ROBOTS_FORBIDDEN:
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/robots_forbidden")
+            return
+        self.failures.append(Failed(canonical_url(url), reason, status))
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("archiver/failures")
         self.logger.warning("article failed: %s (%s)", url, reason)
@@ -245,6 +295,39 @@ class BelarusInFocusSpider(scrapy.Spider):
     def optional(self, failure: Failure) -> None:
         """The feed and the sitemap may not exist: note it and go on."""
         self.logger.info("optional start point unavailable: %s", failure.getErrorMessage())
+
+
+def describe_failure(failure: Failure) -> tuple[str, int | None]:
+    """Why a request failed, in words, and the HTTP status of its last response (or None).
+
+    ``HTTP 503 after 4 attempts``; ``timed out after 60 s``; the exception's message otherwise
+    (a reset connection, a body cut short, too large, too many redirects, robots.txt).
+    """
+    request = getattr(failure, "request", None)
+    meta = request.meta if request is not None else {}
+    attempts = int(meta.get("retry_times", 0)) + 1
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        gave_up = meta.get(GAVE_UP)
+        suffix = f": {gave_up}" if gave_up else tries
+        return f"HTTP {response.status}{suffix}", int(response.status)
+    if isinstance(failure.value, TimeoutError | defer.TimeoutError | TCPTimedOutError):
+        timeout = meta.get("download_timeout")
+        limit = f" after {timeout:g} s" if isinstance(timeout, int | float) else ""
+        return f"timed out{limit}{tries}", None
+    message = failure.getErrorMessage() or type(failure.value).__name__
+    if isinstance(failure.value, ResponseFailed):
+        message = "the connection broke before the whole page arrived (" + "; ".join(
+            str(reason.value) or type(reason.value).__name__
+            for reason in getattr(failure.value, "reasons", [])
+        ) + ")"
+    return f"{message}{tries}" if message != ROBOTS_FORBIDDEN else message, None
+
+
+def _request_url(failure: Failure) -> str:
+    request = getattr(failure, "request", None)
+    return str(request.url) if request is not None else "?"
 
 
 def parse_flag(value: str | bool) -> bool:

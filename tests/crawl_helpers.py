@@ -1,0 +1,55 @@
+"""Helpers of the tests that run ``archiver crawl`` in a subprocess and watch its archive."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from archiver.errors import ArchiverError
+from archiver.store import Archive
+from tests.conftest import FROZEN_NOW, Replica
+
+ROOT = Path(__file__).resolve().parent.parent
+SLOW = ("-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.02", "-s", "ARCHIVER_BATCH_SIZE=5")
+"""Settings that make a loopback crawl last long enough to be killed part-way."""
+
+
+def start_crawl(base_url: str, db: Path, *extra: str) -> subprocess.Popen[str]:
+    """``archiver crawl`` of ``base_url`` into ``db`` (clock frozen at FROZEN_NOW), not awaited."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", "crawl", "--base-url", base_url, "--db", str(db),
+         "-s", f"ARCHIVER_NOW={FROZEN_NOW}", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )
+
+
+def article_count(db: Path) -> int:
+    """The number of archived articles; 0 while the file or its schema does not exist yet."""
+    if not db.exists():
+        return 0
+    try:
+        with Archive(db).open(readonly=True) as archive:
+            return int(archive.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except ArchiverError:  # the crawl has created the file but not yet its schema
+        return 0
+
+
+def wait_for(condition: Callable[..., object], timeout: float = 60, interval: float = 0.05) -> None:
+    """Poll ``condition`` until it is true; AssertionError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise AssertionError("timed out waiting")
+
+
+def article_paths(log: list[str], replica: Replica) -> list[str]:
+    """The requests of ``log`` (the replica's request_log) that fetched an article page."""
+    paths = {a.path for a in replica.site.articles}
+    return [p for p in log if p in paths]
