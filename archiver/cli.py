@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from archiver.errors import ArchiveInUseError, ArchiverError
+from archiver.health import RunHealth, describe, problems
 from archiver.store import Archive, archive_error, shown
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -372,6 +373,14 @@ def stats(db_path: str, fmt: str, plot_path: str | None) -> None:
     with open_archive(db_path, readonly=True) as archive:
         data = archive.stats()
         months = archive.articles_by_month() if plot_path else []
+        last = archive.last_health()
+    if last is not None:
+        health = RunHealth.from_json(last[2])
+        data["extraction_health"] = [
+            health_heading(last[0], last[1], health),
+            *describe(health),
+            *(f"ALERT {problem}" for problem in problems(health)),
+        ]
     if plot_path:
         from archiver.report import write_plot
 
@@ -570,6 +579,87 @@ def extract(files: tuple[str, ...], url: str | None, now: str | None, tz: str) -
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
+@cli.command()
+@db_option
+@click.option("--tz", default="Europe/Minsk", show_default=True, help="The site's timezone.")
+@click.option("--workers", default=0, show_default="the machine's cores", type=click.IntRange(0, 64),
+              help="Extraction processes (1: in this process).")
+def reparse(db_path: str, tz: str, workers: int) -> None:
+    """Re-extract every archived article from its stored raw page (no network).
+
+    After a change of selectors or normalisers: an article whose content changes gets a new
+    revision, a page once rejected as invalid that now passes becomes an article, and an archived
+    article whose page no longer passes is kept as it was and listed (exit 1). Takes the run lock
+    (exit 75 while a crawl runs). Progress on stderr; a summary line on stdout.
+    """
+    from archiver.lock import RunLock
+    from archiver.reparse import ReparseReport
+    from archiver.reparse import reparse as run_reparse
+
+    if not Path(db_path).exists():
+        raise CliError(f"no archive at {db_path} (nothing to reparse)")
+    last = [time.monotonic()]
+
+    def progress(report: ReparseReport, total: int) -> None:
+        if time.monotonic() - last[0] >= PROGRESS_SECONDS or report.pages == total:
+            last[0] = time.monotonic()
+            click.echo(f"reparse: {report.pages}/{total} pages, {report.seconds:.0f} s", err=True)
+
+    try:
+        with RunLock(Path(db_path)), open_archive(db_path) as archive:
+            report = run_reparse(archive, tz=tz, workers=workers or None, progress=progress)
+    except ArchiveInUseError as exc:
+        click.echo(f"archiver: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except ArchiverError as exc:
+        raise CliError(str(exc)) from exc
+    for url, reasons in report.regressions:
+        click.echo(f"no longer valid (kept as archived): {url}: {reasons}")
+    click.echo(report.summary())
+    sys.exit(report.exit_code)
+
+
+PROGRESS_SECONDS = 5.0
+"""Seconds between progress lines of long commands."""
+
+
+def health_heading(run_id: int, started_at: str, health: RunHealth) -> str:
+    """``run 12 (2026-11-28T12:00:00Z): 300 pages; templates drupal-2016 300``."""
+    templates = ", ".join(f"{name} {count}" for name, count in health.templates.most_common())
+    return f"run {run_id} ({started_at}): {health.pages} pages; templates {templates}"
+
+
+@cli.command()
+@db_option
+@click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
+              help="The least share of each required field that must come from the site's selectors.")
+def check(db_path: str, threshold: float) -> None:
+    """Exit 1 when the site's selectors stopped working: the alarm for a redesign of the site.
+
+    Looks at the newest run that parsed article pages: when the share of a required field
+    (title, published, body) that came from the site's own selectors is below THRESHOLD (the
+    rest came from fallbacks or is missing), prints which field and which template, and exits 1.
+    Exit 0 otherwise (and when no run has parsed a page yet).
+    """
+    with open_archive(db_path, readonly=True) as archive:
+        last = archive.last_health()
+    if last is None:
+        click.echo("check: no finished run has parsed article pages yet")
+        return
+    health = RunHealth.from_json(last[2])
+    click.echo(health_heading(last[0], last[1], health))
+    for line in describe(health):
+        click.echo(f"  {line}")
+    found = problems(health, threshold)
+    for problem in found:
+        click.echo(f"FAIL {problem}")
+    if found:
+        click.echo("check: the site's templates may have changed; see `archiver extract` on a saved "
+                   "page and docs/operations.md (When the site changes)", err=True)
+        sys.exit(1)
+    click.echo(f"check: ok (every required field at least {threshold:.0%} from the site's selectors)")
+
+
 # --- the replica ------------------------------------------------------------------------------
 @cli.group()
 def replica() -> None:
@@ -590,8 +680,13 @@ def replica() -> None:
 @click.option("--faults", "fault_spec", default="", metavar="SPEC",
               help="Fault modes, e.g. 'realistic,hang_seconds=3' or '503=0.1,redirect=/economy/*' "
                    "(see docs/replica.md, Fault modes).")
+@click.option("--redesign-from", "redesign_from", default=None, metavar="YYYY-MM-DD|all",
+              help="Serve articles published from that day (and listings once the site's clock "
+                   "reaches it), or every page with 'all', in the second template "
+                   "(see docs/replica.md, Redesign).")
 def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
-    port: int, articles: int, seed: int, defects: int, new: int, edited: int, fault_spec: str
+    port: int, articles: int, seed: int, defects: int, new: int, edited: int, fault_spec: str,
+    redesign_from: str | None,
 ) -> None:
     """Serve the replica on 127.0.0.1:PORT until interrupted.
 
@@ -607,6 +702,13 @@ def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
         faults = FaultSpec.parse(fault_spec) if fault_spec.strip() else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--faults") from exc
+    if redesign_from is not None:
+        from archiver.replica.redesign import parse_redesign
+
+        try:
+            parse_redesign(redesign_from)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--redesign-from") from exc
 
     if defects > articles:
         raise click.BadParameter(f"at most --articles ({articles})", param_hint="--defects")
@@ -619,13 +721,14 @@ def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
     broken = f", {defects} of them defective" if defects else ""
     advanced = f", then {new} new and {edited} edited" if new or edited else ""
     advanced += f", faults {faults.as_text()}" if faults is not None else ""
+    advanced += f", redesigned from {redesign_from}" if redesign_from is not None else ""
     click.echo(
         f"serving a replica of {articles} articles{broken}{advanced} on http://127.0.0.1:{port}/",
         err=True,
     )
     try:
         serve(port=port, articles=articles, seed=seed, defects=defects, new=new, edited=edited,
-              faults=faults)
+              faults=faults, redesign_from=redesign_from)
     except OSError as exc:
         raise CliError(f"cannot serve on port {port}: {exc.strerror}") from exc
     except KeyboardInterrupt:

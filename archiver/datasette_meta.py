@@ -71,7 +71,7 @@ ARTICLE_COLUMNS: Final[Mapping[str, str]] = {
     "category_raw": "Category as extracted, before normalisation",
     "trend_status_raw": "The trend marker as found in the markup (class, image name or text)",
     "image_credit_raw": "Credit line as shown, e.g. 'Image: TUT.BY'",
-    "template": "Name of the page template that matched, e.g. classic-2016",
+    "template": "The template version the page was recognised as (e.g. drupal-2016), or unknown",
     "field_sources": "JSON object: field -> where its raw value came from (selector, meta, jsonld, text)",
     "page_id": "The raw page (pages.id) the current version was extracted from",
     "page_sha256": "pages.sha256 of that page",
@@ -184,6 +184,8 @@ TABLES: Final[Mapping[str, Table]] = {
             "responses_5xx": "Responses with a 5xx status",
             "pid": "The crawling process id",
             "since": f"The --since bound, {_UTC}, or NULL",
+            "health": "JSON: article pages parsed, their templates, and per field how many came "
+                      "from the site's selectors, each fallback, or nowhere (archiver check)",
         },
         {"sort_desc": "id", "facets": ["mode"]},
     ),

@@ -5,6 +5,7 @@ Used by the spider (``build_item``), by ``archiver extract`` and by re-extractio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -36,9 +37,10 @@ def decode_page(page: RawPage) -> str:
     return text
 
 
-def build_item(page: RawPage, text: str) -> ArticleItem:
-    """An item with the raw fields of the article page ``page`` (whose decoded text is ``text``)."""
-    fields = ArticlePage(page.url, text).fields()
+def build_item(page: RawPage, text: str, templates: Iterable[str] | None = None) -> ArticleItem:
+    """An item with the raw fields of the article page ``page`` (whose decoded text is ``text``);
+    ``templates``: the names of the site's template versions to know (None: all)."""
+    fields = ArticlePage(page.url, text, fetched_at=page.fetched_at, templates=templates).fields()
     return ArticleItem(
         url=canonical_url(page.url),
         page=page,

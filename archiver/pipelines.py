@@ -18,11 +18,16 @@ from scrapy.utils.defer import deferred_from_coro
 from archiver import normalise
 from archiver.clock import Clock, clock_from_setting, iso_utc
 from archiver.errors import ArchiveError
+from archiver.health import RunHealth
 from archiver.items import ArticleItem, Failed, NotModified
 from archiver.store import Archive
 
 MIN_BODY_WORDS = 20
 """A body shorter than this is not an analysis: the page is rejected."""
+
+
+LEAD_SHOWN = frozenset({"selector", "markup"})
+"""Sources of a lead that the page shows above the body (see normalise_item)."""
 
 
 def normalise_item(item: ArticleItem, *, tz: str) -> ArticleItem:
@@ -39,7 +44,11 @@ def normalise_item(item: ArticleItem, *, tz: str) -> ArticleItem:
             item.published_local = normalise.to_local_iso(published, tz)
     item.image_credit = normalise.clean_credit(item.image_credit_raw or "")
     item.lead = normalise.body_text(item.lead_html or "")
-    item.body = normalise.strip_lead(normalise.body_text(item.body_html or ""), item.lead)
+    body = normalise.body_text(item.body_html or "")
+    # only a lead shown on the page is repeated at the top of the body; a description meta tag is
+    # not shown, and often is the body's first paragraph: stripping it would cut the body
+    shown = item.field_sources.get("lead_html") in LEAD_SHOWN
+    item.body = normalise.strip_lead(body, item.lead) if shown else body
     item.word_count = normalise.word_count(item.body)
     return item
 
@@ -119,6 +128,8 @@ class StorePipeline:
         self.outcomes: dict[str, int] = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
         self.error: ArchiveError | None = None
         self.closing = False
+        self.health = RunHealth()
+        """Which source gave each field of the run's parsed article pages (archiver.health)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -151,6 +162,8 @@ class StorePipeline:
         """Queue the item; write the queue when it is full (nothing after a failed write)."""
         if self.error is not None:
             return item
+        if isinstance(item, ArticleItem):
+            self.health.add(item.template, item.field_sources)
         self.pending.append(item)
         if len(self.pending) >= self.batch_size:
             self.flush()
@@ -231,6 +244,7 @@ class StorePipeline:
             finish_reason=reason,
             exit_code=exit_code,
             stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+            health=self.health.to_json(),
         )
 
 

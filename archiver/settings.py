@@ -20,6 +20,9 @@ ROBOTSTXT_OBEY = True
 # Scrapy's default is 16 (8 per domain): two at a time is enough for a weekly-published site.
 CONCURRENT_REQUESTS = 2
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Scrapy starts CONCURRENT_ITEMS (default 100) asyncio tasks for the output of every callback; an
+# article page yields one item and the pipelines are synchronous, so 100 tasks per page are waste.
+CONCURRENT_ITEMS = 4
 # Start at one second between requests and let AutoThrottle adapt to the server's latency.
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
@@ -63,6 +66,7 @@ ARCHIVER_MODE = "full"  # recorded in crawl_runs.mode
 ARCHIVER_NOW = None  # ISO instant to freeze the clock (tests); None = system clock
 ARCHIVER_LOOPBACK_FAST = True  # lift the throttle when base_url is on loopback
 ARCHIVER_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+ARCHIVER_TEMPLATES: list[str] = []  # the page templates to know (names); empty: every one
 ARCHIVER_RETRY_BACKOFF = 0.5  # seconds before the first retry; doubles with each retry
 ARCHIVER_RETRY_BACKOFF_MAX = 30.0  # seconds: the longest backoff between two retries
 ARCHIVER_RETRY_AFTER_MAX = 120.0  # seconds: a longer Retry-After fails the page for this run

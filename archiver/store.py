@@ -18,7 +18,7 @@ import os
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -327,6 +327,11 @@ _REJECT_STATUS = (
     "ALTER TABLE rejects ADD COLUMN status INTEGER",
 )
 
+_RUN_HEALTH = (
+    # JSON: pages parsed, their templates, and per field the count of each source (archiver.health)
+    "ALTER TABLE crawl_runs ADD COLUMN health TEXT",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
@@ -334,6 +339,7 @@ MIGRATIONS: Final = (
     Migration(4, "crawl state: HTTP validators, response counts, links of revisions", _CRAWL_STATE),
     Migration(5, "analysis views: by month, by category, image credits, link graph", _ANALYSIS_VIEWS),
     Migration(6, "rejects.status: the HTTP status behind a failure or reject", _REJECT_STATUS),
+    Migration(7, "crawl_runs.health: the source of each field, per run", _RUN_HEALTH),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 
@@ -398,6 +404,33 @@ WHERE articles_fts MATCH :query
 ORDER BY rank, a.published_at DESC
 LIMIT :limit
 """
+
+_SEARCH_TOP = """
+WITH hits AS MATERIALIZED (
+    SELECT rowid AS id, bm25(articles_fts, 10.0, 4.0, 1.0) AS rank
+    FROM articles_fts
+    WHERE articles_fts MATCH :query
+),
+top AS (
+    SELECT h.id AS id, h.rank AS rank, a.published_at AS published_at
+    FROM hits AS h
+    JOIN articles AS a ON a.id = h.id
+    WHERE h.rank <= coalesce((SELECT rank FROM hits ORDER BY rank LIMIT 1 OFFSET :limit - 1), h.rank)
+    ORDER BY h.rank, a.published_at DESC
+    LIMIT :limit
+)
+SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
+       a.category AS category,
+       snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
+       top.rank AS rank
+FROM top
+JOIN articles_fts ON articles_fts.rowid = top.id
+JOIN articles AS a ON a.id = top.id
+WHERE articles_fts MATCH :query
+ORDER BY top.rank, top.published_at DESC
+"""
+"""``_SEARCH`` without filters: rank in the full-text index alone, join ``articles`` only for the
+hits ranked at or above the ``:limit``-th (ties kept, so the published_at tie-break is exact)."""
 
 FTS_SYNTAX_HINT: Final = (
     'FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT, NEAR(a b, 5), '
@@ -740,11 +773,13 @@ class Archive:
         finish_reason: str,
         exit_code: int,
         stats: Mapping[str, object] | None = None,
+        health: str | None = None,
     ) -> None:
         """Complete a run's row: finish time (ISO 8601 UTC), counts, reason, exit code, stats.
 
         ``counts`` takes the COUNT_KEYS (a missing key is 0, an unknown one a ValueError);
-        ``stats`` is stored as JSON text (values that JSON cannot hold are stored as strings).
+        ``stats`` is stored as JSON text (values that JSON cannot hold are stored as strings);
+        ``health`` is JSON text (archiver.health.RunHealth.to_json).
         """
         unknown = sorted(set(counts) - set(COUNT_KEYS))
         if unknown:
@@ -756,11 +791,20 @@ class Archive:
                 "UPDATE crawl_runs SET finished_at = ?, requests = ?, items_new = ?, "
                 "items_updated = ?, items_unchanged = ?, items_rejected = ?, failures = ?, "
                 "responses_2xx = ?, responses_304 = ?, responses_4xx = ?, responses_5xx = ?, "
-                "finish_reason = ?, exit_code = ?, stats = ? WHERE id = ?",
-                (finished_at, *values, finish_reason, exit_code, stats_json, run_id),
+                "finish_reason = ?, exit_code = ?, stats = ?, health = ? WHERE id = ?",
+                (finished_at, *values, finish_reason, exit_code, stats_json, health, run_id),
             )
             if cursor.rowcount == 0:
                 raise ArchiveError(f"archive {self.path} has no crawl run {run_id}")
+
+    def last_health(self) -> tuple[int, str, str | None] | None:
+        """(run id, started_at, health JSON) of the newest finished run that parsed article
+        pages (an idle run parses none), or None."""
+        row = self.db.execute(
+            "SELECT id, started_at, health FROM crawl_runs WHERE finished_at IS NOT NULL "
+            "AND coalesce(json_extract(health, '$.pages'), 0) > 0 ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return (int(row[0]), str(row[1]), row[2]) if row is not None else None
 
     def runs(self, limit: int = 20) -> list[dict[str, object]]:
         """The newest ``limit`` crawl_runs rows, newest first; ``stats`` parsed from JSON."""
@@ -769,6 +813,7 @@ class Archive:
         )
         for row in rows:
             row["stats"] = _loads(row.get("stats"))
+            row["health"] = _loads(row.get("health"))
         return rows
 
     def run_rejects(self, run_id: int) -> list[dict[str, object]]:
@@ -798,7 +843,7 @@ class Archive:
 
     # --- items --------------------------------------------------------------------------------
     def store_items(
-        self, items: Sequence[ArticleItem | NotModified], *, run_id: int | None, seen_at: str
+        self, items: Sequence[ArticleItem | NotModified], *, run_id: int | None, seen_at: str | None
     ) -> list[str]:
         """Store a batch in one transaction; return each item's outcome, in order.
 
@@ -807,26 +852,28 @@ class Archive:
         last_seen_at, the page reference and the HTTP validators change; a NotModified item
         only moves last_seen_at) or ``rejected`` (``item.reject_reasons`` set: a rejects row,
         reasons joined with ``; ``). Every item's raw page is kept in ``pages`` (one row per
-        distinct url + bytes). seen_at: ISO 8601 UTC, the time of the batch.
+        distinct url + bytes). seen_at: ISO 8601 UTC, the time of the batch; None: each item's
+        page's ``fetched_at`` (re-extraction, which must not move ``last_seen_at``).
         """
         outcomes: list[str] = []
         with self._write() as conn:
             for item in items:
                 if isinstance(item, NotModified):
-                    conn.execute(_SEEN_AGAIN, (seen_at, item.url))
+                    conn.execute(_SEEN_AGAIN, (seen_at or "", item.url))
                     outcomes.append(UNCHANGED)
                     continue
+                seen = seen_at or item.page.fetched_at
                 page_id, sha = self._save_page(conn, item.page)
                 if item.reject_reasons:
                     self._insert_reject(
                         conn, url=item.url or item.page.url, reason="; ".join(item.reject_reasons),
-                        kind="invalid", page_id=page_id, run_id=run_id, at=seen_at,
+                        kind="invalid", page_id=page_id, run_id=run_id, at=seen,
                         status=item.page.status,
                     )
                     outcomes.append(REJECTED)
                     continue
-                article_id, outcome = self._upsert_article(conn, item, page_id, sha, seen_at)
-                self._upsert_links(conn, article_id, item, seen_at)
+                article_id, outcome = self._upsert_article(conn, item, page_id, sha, seen)
+                self._upsert_links(conn, article_id, item, seen)
                 outcomes.append(outcome)
         return outcomes
 
@@ -1047,7 +1094,8 @@ class Archive:
             "limit": limit, "open": marks[0], "close": marks[1],
         }
         try:
-            return list(self.db.query(_SEARCH, params))
+            unfiltered = since is None and until is None and category is None
+            return list(self.db.query(_SEARCH_TOP if unfiltered else _SEARCH, params))
         except sqlite3.OperationalError as exc:
             message = _describe(exc)
             if "locked" in message or "busy" in message:
@@ -1173,6 +1221,61 @@ class Archive:
                     headers=json.loads(headers),
                     body=_decode_body(bytes(body), encoding, page_id),
                 )
+
+    def pages_to_reparse(self, *, batch: int = 200) -> Iterator[RawPage]:
+        """The page each article was last stored from, then the latest page of each URL that was
+        rejected as invalid and is not archived (a fixed parser may now accept it).
+
+        Reads ``batch`` rows at a time, in pages.id order, so the archive can be written while
+        iterating.
+        """
+        columns = "SELECT p.id, p.url, p.fetched_at, p.status, p.headers, p.body, p.encoding "
+        of_articles = (
+            f"{columns}FROM pages AS p WHERE p.id > ? AND p.id IN (SELECT page_id FROM articles) "
+            "ORDER BY p.id LIMIT ?"
+        )
+        of_rejects = (
+            f"{columns}FROM pages AS p WHERE p.id > ? AND p.id IN ("
+            " SELECT max(r.page_id) FROM rejects AS r WHERE r.kind = 'invalid' "
+            " AND r.page_id IS NOT NULL AND r.url NOT IN (SELECT url FROM articles) GROUP BY r.url"
+            ") ORDER BY p.id LIMIT ?"
+        )
+        for sql in (of_articles, of_rejects):
+            last_id = 0
+            while True:
+                rows = self.db.execute(sql, (last_id, batch)).fetchall()
+                if not rows:
+                    break
+                for page_id, url, fetched_at, status, headers, body, encoding in rows:
+                    last_id = page_id
+                    yield RawPage(
+                        url=url,
+                        fetched_at=fetched_at,
+                        status=int(status),
+                        headers=json.loads(headers),
+                        body=_decode_body(bytes(body), encoding, page_id),
+                    )
+
+    def count_pages_to_reparse(self) -> int:
+        """How many pages ``pages_to_reparse`` yields."""
+        articles = self.db.execute("SELECT count(DISTINCT page_id) FROM articles").fetchone()[0]
+        rejected = self.db.execute(
+            "SELECT count(DISTINCT url) FROM rejects WHERE kind = 'invalid' AND page_id IS NOT NULL "
+            "AND url NOT IN (SELECT url FROM articles)"
+        ).fetchone()[0]
+        return int(articles) + int(rejected)
+
+    def archived_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of ``urls`` are archived articles."""
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.update(
+                row[0] for row in self.db.execute(f"SELECT url FROM articles WHERE url IN ({marks})", chunk)
+            )
+        return found
 
     def article_columns(self) -> tuple[str, ...]:
         """The column names of ``articles``, in table order (``PRAGMA table_info``)."""

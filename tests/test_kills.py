@@ -45,8 +45,10 @@ flight (CONCURRENT_REQUESTS=2) and the responses waiting for the pipeline."""
 class KillMoment:
     """When to kill one run.
 
-    aim ``start-up`` / ``run start`` / ``mid-crawl``: ``delay`` seconds after the process
-    started. ``schema``: ``delay`` seconds after the process took the run lock. ``near end``: once at
+    aim ``start-up`` / ``run start``: ``delay`` seconds after the process started. ``mid-crawl``:
+    ``delay`` seconds after the run's first batch of articles is committed (an event, not a time
+    after start, so that a slow start-up on a loaded machine does not move it). ``schema``: ``delay``
+    seconds after the process took the run lock. ``near end``: once at
     most ``left`` articles are left to commit and the run has committed a batch (at ``delay``
     seconds after start when that few were left before the run began), then ``delay`` later.
     """
@@ -65,7 +67,7 @@ def kill_schedule(rng: random.Random) -> list[KillMoment]:
     rng.shuffle(first)
     middle = [KillMoment("start-up", rng.uniform(0.05, 0.6)) for _ in range(1)]
     middle += [KillMoment("run start", rng.uniform(1.1, 1.5)) for _ in range(2)]
-    middle += [KillMoment("mid-crawl", rng.uniform(1.6, 3.0)) for _ in range(7)]
+    middle += [KillMoment("mid-crawl", rng.uniform(0.0, 1.0)) for _ in range(7)]
     rng.shuffle(middle)
     end = [KillMoment("near end", rng.uniform(0.0, 0.3), left) for left in (20, 10, 5, 0)]
     return first + middle + end
@@ -122,6 +124,10 @@ def wait_moment(crawl: subprocess.Popen[str], moment: KillMoment, db: Path, tota
     started = time.monotonic()
     if moment.aim == "schema":  # the crawl opens (and migrates) the archive right after locking it
         wait_for(lambda: holder_pid(db) == crawl.pid or crawl.poll() is not None, 30, 0.001)
+        time.sleep(moment.delay)
+    elif moment.aim == "mid-crawl":
+        at_start = article_count(db)
+        wait_for(lambda: article_count(db) > at_start or crawl.poll() is not None, 60, 0.01)
         time.sleep(moment.delay)
     elif moment.aim == "near end":
         at_start = article_count(db)

@@ -7,13 +7,24 @@ Each case folder holds ``page.html`` (the saved page), ``meta.json`` (its URL an
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from archiver.extract import process_page, record
 from archiver.items import RawPage
-from archiver.pages.belarusinfocus import ArticlePage, ListingPage, feed_links, is_article_url
+from archiver.pages import belarusinfocus
+from archiver.pages.belarusinfocus import (
+    DRUPAL_2016,
+    UNKNOWN_TEMPLATE,
+    ArticlePage,
+    ListingPage,
+    Template,
+    feed_links,
+    is_article_url,
+)
 
 CASES = sorted(p for p in (Path(__file__).parent / "fixtures" / "pages").iterdir() if p.is_dir())
 
@@ -33,7 +44,17 @@ def load_case(case: Path) -> tuple[RawPage, dict[str, object]]:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_page(case: Path) -> None:
     page, expected = load_case(case)
-    got = record(process_page(page))
+    meta = json.loads((case / "meta.json").read_text())
+    if meta.get("kind") == "listing":
+        links = ListingPage(page.url, page.body.decode()).links()
+        got: dict[str, object] = {
+            "url": page.url, "articles": links.articles, "next_page": links.next_page, "dates": links.dates,
+        }
+    else:
+        got = record(process_page(page))
+        if "template" in meta:  # the template version the page was saved as
+            assert got["template"] == meta["template"], case.name
+            assert set(got["field_sources"].values()) == {"selector"}, got["field_sources"]
     for key, value in expected.items():
         assert got[key] == value, f"{case.name}: field {key}"
 
@@ -55,8 +76,34 @@ def test_seed_plain_falls_back_to_text_patterns() -> None:
     fields = ArticlePage(page.url, page.body.decode()).fields()
     assert fields.sources["published"] == "text"
     assert fields.sources["image_credit"] == "text"
-    assert fields.sources["body_html"] == "text"
+    assert fields.sources["body_html"] == "generic"
+    assert fields.sources["title"] == "markup"
+    assert fields.template == "unknown"  # no template of the site's: everything is a fallback
     assert "Category status" not in (fields.body_html or "")
+    assert "November 07, 2016" not in (fields.body_html or "")
+
+
+def test_the_template_is_chosen_by_markers_and_the_fetch_date() -> None:
+    page, _ = load_case(Path(__file__).parent / "fixtures" / "pages" / "seed-drupal")
+    html = page.body.decode()
+    assert ArticlePage(page.url, html).fields().template == DRUPAL_2016.name
+    later = Template(name="drupal-2030", since="2030-01-01", markers=(".node-article",),
+                     title=("h1.title",), body=(".field-name-body",))
+    with patch_templates((DRUPAL_2016, later)):
+        assert ArticlePage(page.url, html, fetched_at="2026-11-28T12:00:00Z").template is DRUPAL_2016
+        assert ArticlePage(page.url, html, fetched_at="2031-02-01T00:00:00Z").template is later
+        assert ArticlePage(page.url, html).template is later  # no date: the latest that matches
+    assert ArticlePage(page.url, "<html><body><h1>x</h1></body></html>").template is UNKNOWN_TEMPLATE
+
+
+@contextmanager
+def patch_templates(templates: tuple[Template, ...]) -> Iterator[None]:
+    saved = belarusinfocus.TEMPLATES
+    belarusinfocus.TEMPLATES = templates
+    try:
+        yield
+    finally:
+        belarusinfocus.TEMPLATES = saved
 
 
 def test_structured_metadata_is_a_fallback() -> None:

@@ -4,12 +4,18 @@ A redesign of the site is a change to this file plus saved pages under tests/fix
 The page objects extract raw values only (text as shown, HTML fragments); cleaning is the job of
 archiver.normalise. Each field is taken from the first source that yields it, in this order:
 
-1. ``selector``: the site's own markup (CSS selectors of the known templates);
-2. ``meta``: structured metadata (Open Graph, ``article:*`` meta tags, ``<time datetime>``);
-3. ``jsonld``: a JSON-LD ``NewsArticle``/``Article``;
-4. ``text``: text patterns (the ``Image: …`` line, the first date line near the title, the URL).
+1. ``selector``: the site's own markup: the CSS of the page's template version (``Template``;
+   chosen by what the page looks like, the fetch date as a hint);
+2. ``markup``: generic markup any article page may have (``h1``, ``figure figcaption``,
+   ``itemprop``);
+3. ``meta``: structured metadata (Open Graph, ``article:*`` meta tags, ``<time datetime>``);
+4. ``jsonld``: a JSON-LD ``NewsArticle``/``Article``;
+5. ``generic``: for the body, a generic main-text extractor (archiver.pages.generic);
+6. ``text``: text patterns (the ``Image: …`` line, the first date line near the title, the URL,
+   the densest block of paragraphs).
 
-``field_sources`` records which source gave each field.
+``field_sources`` records which source gave each field; ``archiver check`` alarms when the share
+of ``selector`` falls (the site has changed).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -26,8 +33,10 @@ from parsel import Selector, SelectorList
 
 from archiver.items import RelatedLink
 from archiver.normalise import canonical_url, collapse_ws
+from archiver.pages.generic import generic_body_html
 
 TEMPLATE_NAME = "drupal-2016"
+"""The template version these selectors describe (see docs/replica.md)."""
 
 STRAY_END_TAG = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 """``</body>`` and ``</html>`` end tags: libxml2 closes every open element at the first and stops
@@ -38,36 +47,112 @@ would cut the article short. The document's end closes everything anyway."""
 def parse_html(html: str) -> Selector:
     """A page's decoded text as a parsel Selector, tolerant of stray ``</body>``/``</html>`` tags."""
     return Selector(text=STRAY_END_TAG.sub("", html) or "<html></html>")
-"""The template version these selectors describe (see docs/replica.md)."""
 
-# --- the site's own markup, most specific first ------------------------------------------------
-TITLE_CSS = ("h1.title", "h1.page-title", "h1#page-title", "article h1", ".node h1", "h1")
-DATE_CSS = (
-    ".node .submitted .date-display-single",
-    ".submitted .date-display-single",
-    ".node .date-display-single",
-    ".field-name-post-date",
-    "span.date",
+# --- the site's own markup: one Template per version of the site's templates ------------------
+@dataclass(frozen=True, slots=True)
+class Template:
+    """The CSS selectors of one version of the site's templates, most specific first.
+
+    ``markers``: CSS of which any match says a page is in this template. ``since``: the date
+    (ISO 8601) from which the site served it; when a page matches several templates, the latest
+    one in force at the page's fetch date wins. A redesign of the site is a new Template in
+    TEMPLATES, its saved pages under tests/fixtures/pages/ and its golden outputs.
+    """
+
+    name: str
+    since: str
+    markers: tuple[str, ...]
+    title: tuple[str, ...] = ()
+    date: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+    credit: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    similar: tuple[str, ...] = ()
+    trend: tuple[str, ...] = ()
+
+
+DRUPAL_2016 = Template(
+    name=TEMPLATE_NAME,
+    since="2011-01-01",
+    markers=(".node-article", "[class*='field-name-']", ".similar-articles", "body[class*='node-type-']"),
+    title=("h1.title", "h1.page-title", "h1#page-title", ".node h1"),
+    date=(
+        ".node .submitted .date-display-single",
+        ".submitted .date-display-single",
+        ".node .date-display-single",
+        ".field-name-post-date",
+    ),
+    category=(".field-name-field-category a", ".breadcrumb a:last-child"),
+    status=(
+        ".field-name-field-category-status [class*='status-']",
+        "[class*='category-status'] [class*='status-']",
+    ),
+    image=(".field-name-field-image img", ".node .field-type-image img"),
+    credit=(
+        ".field-name-field-image .image-credit",
+        ".field-name-field-image-credit",
+        ".node .image-credit",
+    ),
+    lead=(".field-name-field-lead", ".node .lead"),
+    body=(".field-name-body", ".node .content .body"),
+    similar=(".similar-articles .similar-item h3 a", ".similar-articles h3 a"),
+    trend=(".block-recent-trends li a", ".recent-trends li a"),
 )
-CATEGORY_CSS = (
-    ".field-name-field-category a",
-    ".breadcrumb a:last-child",
+REDESIGN_2025 = Template(
+    name="redesign-2025",
+    since="2025-01-01",
+    markers=("meta[name='generator'][content^='WordPress']", "article.post .post-content"),
+    title=("h1.entry-title", "article.post h1"),
+    date=(".post-meta time.published", "time.published"),
+    category=(".post-meta a[rel~='category']",),
+    status=(".post-meta .trend-badge", ".trend-badge"),
+    image=("figure.post-thumbnail img",),
+    credit=("figure.post-thumbnail figcaption",),
+    lead=(".post-excerpt",),
+    body=("article.post .post-content", ".post-content"),
+    similar=("aside.related-posts .related-post h3 a",),
+    trend=(".widget-latest-posts li a",),
 )
-STATUS_CSS = (
-    ".field-name-field-category-status [class*='status-']",
-    "[class*='category-status'] [class*='status-']",
+"""The replica's guess at a 2025 redesign (WordPress-like; docs/replica.md). Not seen on the real
+site: it shows how a template version is added, and tests/test_health.py crawls the replica's
+redesign without it to see the alarm."""
+TEMPLATES: tuple[Template, ...] = (DRUPAL_2016, REDESIGN_2025)
+"""Every known version of the site's templates."""
+UNKNOWN_TEMPLATE = Template(name="unknown", since="", markers=())
+"""A page none of TEMPLATES recognises: every field comes from the fallbacks (``archiver check``
+then fails: the site has changed)."""
+
+# --- generic markup, used by every template after its own selectors (source "markup") ---------
+MARKUP = Template(
+    name="markup",
+    since="",
+    markers=(),
+    title=("article h1", "h1"),
+    date=("span.date",),
+    image=("article figure img",),
+    credit=("figure figcaption",),
+    lead=("[itemprop='description']",),
+    body=("[itemprop='articleBody']", "article .entry-content"),
 )
-IMAGE_CSS = (".field-name-field-image img", ".node .field-type-image img", "article figure img")
-CREDIT_CSS = (
-    ".field-name-field-image .image-credit",
-    ".field-name-field-image-credit",
-    ".node .image-credit",
-    "figure figcaption",
-)
-LEAD_CSS = (".field-name-field-lead", ".node .lead", "[itemprop='description']")
-BODY_CSS = (".field-name-body", "[itemprop='articleBody']", ".node .content .body", "article .entry-content")
-SIMILAR_LINKS_CSS = (".similar-articles .similar-item h3 a", ".similar-articles h3 a")
-TREND_LINKS_CSS = (".block-recent-trends li a", ".recent-trends li a")
+
+
+def choose_template(
+    sel: Selector, fetched_on: str | None = None, names: Iterable[str] | None = None
+) -> Template:
+    """The template of the page ``sel``: of those whose markers match, the latest in force on
+    ``fetched_on`` (ISO 8601 date or time; None: any); UNKNOWN_TEMPLATE when none matches.
+    ``names``: only these templates (None: every one in TEMPLATES)."""
+    known = TEMPLATES if names is None else tuple(t for t in TEMPLATES if t.name in set(names))
+    matching = [t for t in known if any(sel.css(css) for css in t.markers)]
+    if not matching:
+        return UNKNOWN_TEMPLATE
+    in_force = [t for t in matching if fetched_on is None or t.since <= fetched_on[:10]] or matching
+    return max(in_force, key=lambda t: t.since)
+
+
 NOT_TEXT_TAGS = frozenset({"script", "noscript", "template", "style"})
 NOT_ARTICLE_BLOCK = re.compile(
     "share|social|similar|related|trends|tags|caption|credit|read-?more|advert|banner|newsletter"
@@ -153,18 +238,25 @@ class ArticleFields:
 class ArticlePage:
     """An article page of the site: raw fields, without cleaning.
 
-    ``url`` is the page's URL (absolute); ``html`` the decoded page text.
+    ``url`` is the page's URL (absolute); ``html`` the decoded page text; ``fetched_at`` (ISO 8601)
+    a hint for the template; ``templates``: the names of the templates to know (None: all).
     """
 
-    def __init__(self, url: str, html: str) -> None:
+    def __init__(
+        self, url: str, html: str, fetched_at: str | None = None, templates: Iterable[str] | None = None
+    ) -> None:
         self.url = url
+        self.html = html
         self.sel = parse_html(html)
+        self.template = choose_template(self.sel, fetched_at, templates)
         self._jsonld: dict[str, object] | None = None
+        self._node_cache: Selector | None = None
+        self._main_text_cache: str | None = None
 
     # -- public --------------------------------------------------------------------------------
     def fields(self) -> ArticleFields:
         """Extract every field; a field no source yields stays None."""
-        out = ArticleFields()
+        out = ArticleFields(template=self.template.name)
         self._take(out, "title", self._title_candidates())
         self._take(out, "published", self._date_candidates())
         self._take(out, "category", self._category_candidates())
@@ -181,8 +273,8 @@ class ArticlePage:
         host = urlsplit(self.url).netloc
         links: list[RelatedLink] = []
         for kind, anchors in (
-            ("similar", self._block_links(SIMILAR_LINKS_CSS, HEADING_SIMILAR)),
-            ("trend", self._block_links(TREND_LINKS_CSS, HEADING_TRENDS)),
+            ("similar", self._block_links(self.template.similar, HEADING_SIMILAR)),
+            ("trend", self._block_links(self.template.trend, HEADING_TRENDS)),
             ("inline", self._inline_anchors()),
         ):
             seen: set[str] = set()
@@ -190,8 +282,8 @@ class ArticlePage:
                 href = anchor.attrib.get("href")
                 if not href:
                     continue
-                target = canonical_url(urljoin(self.url, href))
-                if target in seen or not is_article_url(target, host):
+                target = _canonical(urljoin(self.url, href))
+                if target in seen or not _is_article_url(target, host):
                     continue
                 seen.add(target)
                 title = collapse_ws(" ".join(anchor.css("::text").getall()))
@@ -201,7 +293,7 @@ class ArticlePage:
     def _inline_anchors(self) -> list[Selector]:
         """The anchors in the body's text: not those in a script, a noscript or a block that is
         not the article (share buttons, a "Read more" box)."""
-        body = self._first(BODY_CSS)
+        body = self._first((*self.template.body, *MARKUP.body))
         if not body:
             return []
         top = body[0].root
@@ -209,16 +301,16 @@ class ArticlePage:
 
     # -- candidates per field, in order of trust ------------------------------------------------
     def _title_candidates(self) -> Iterator[tuple[str, str | None]]:
-        for css in TITLE_CSS:
-            yield "selector", self._text(self.sel.css(css)[:1])
+        for source, css in self._css("title"):
+            yield source, self._text(self.sel.css(css)[:1])
         yield "meta", self._meta("og:title")
         yield "jsonld", self._jsonld_str("headline")
         yield "meta", self.sel.css("title::text").get()
 
     def _date_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
-        for css in DATE_CSS:
-            yield "selector", self._text(node.css(css)[:1])
+        for source, css in self._css("date"):
+            yield source, self._text(node.css(css)[:1])
         yield "meta", self._meta("article:published_time")
         yield "meta", node.css("time::attr(datetime)").get()
         yield "jsonld", self._jsonld_str("datePublished")
@@ -226,48 +318,56 @@ class ArticlePage:
         yield "text", match.group(0) if match else None
 
     def _category_candidates(self) -> Iterator[tuple[str, str | None]]:
-        for css in CATEGORY_CSS:
-            yield "selector", self._text(self.sel.css(css)[:1])
+        for source, css in self._css("category"):
+            yield source, self._text(self.sel.css(css)[:1])
         yield "meta", self._meta("article:section")
         yield "jsonld", self._jsonld_str("articleSection")
         segments = [s for s in urlsplit(self.url).path.split("/") if s]
         yield "text", segments[0].replace("-", " ").capitalize() if len(segments) == 2 else None
 
     def _status_candidates(self) -> Iterator[tuple[str, str | None]]:
-        for css in STATUS_CSS:
+        for source, css in self._css("status"):
             marker = self.sel.css(css)[:1]
-            yield "selector", marker.attrib.get("class") if marker else None
+            yield source, marker.attrib.get("class") if marker else None
 
     def _image_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
-        for css in IMAGE_CSS:
+        for source, css in self._css("image"):
             src = node.css(css).attrib.get("src")
-            yield "selector", urljoin(self.url, src) if src else None
+            yield source, urljoin(self.url, src) if src else None
         og = self._meta("og:image")
         yield "meta", urljoin(self.url, og) if og else None
 
     def _credit_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
-        for css in CREDIT_CSS:
-            yield "selector", self._text(node.css(css)[:1])
+        for source, css in self._css("credit"):
+            yield source, self._text(node.css(css)[:1])
         match = CREDIT_LINE.search(self._main_text())
         yield "text", match.group(0) if match else None
 
     def _lead_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
-        for css in LEAD_CSS:
-            yield "selector", node.css(css).get()
+        for source, css in self._css("lead"):
+            yield source, node.css(css).get()
         yield "meta", self._meta("og:description") or self._meta("description")
         yield "jsonld", self._jsonld_str("description")
 
     def _body_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
-        for css in BODY_CSS:
-            yield "selector", node.css(css).get()
+        for source, css in self._css("body"):
+            yield source, node.css(css).get()
         yield "jsonld", self._jsonld_str("articleBody")
+        yield "generic", self._without_furniture(generic_body_html(self.html, self.url))
         yield "text", self._densest_block()
 
     # -- helpers -------------------------------------------------------------------------------
+    def _css(self, field_name: str) -> Iterator[tuple[str, str]]:
+        """(source, CSS) for a field: the template's own selectors, then generic markup."""
+        for css in getattr(self.template, field_name):
+            yield "selector", css
+        for css in getattr(MARKUP, field_name):
+            yield "markup", css
+
     @staticmethod
     def _take(out: ArticleFields, name: str, candidates: Iterable[tuple[str, str | None]]) -> None:
         for source, value in candidates:
@@ -291,14 +391,22 @@ class ArticlePage:
 
     def _node(self) -> Selector:
         """The element that holds the article itself (not the similar entries or the sidebar)."""
-        for css in (".node-article", "article", "#main", "main", "body"):
-            found = self.sel.css(css)
-            if found:
-                return found[0]
-        return self.sel
+        if self._node_cache is None:
+            self._node_cache = self.sel
+            for css in (".node-article", "article", "#main", "main", "body"):
+                found = self.sel.css(css)
+                if found:
+                    self._node_cache = found[0]
+                    break
+        return self._node_cache
 
     def _main_text(self) -> str:
         """The article's text lines, with the similar block and the sidebar left out."""
+        if self._main_text_cache is None:
+            self._main_text_cache = self._compute_main_text()
+        return self._main_text_cache
+
+    def _compute_main_text(self) -> str:
         node = self._node()
         texts = node.xpath(
             ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
@@ -308,7 +416,8 @@ class ArticlePage:
         return "\n".join(t.strip() for t in texts if t.strip())
 
     def _block_links(self, css_list: Iterable[str], heading: re.Pattern[str]) -> SelectorList[Selector]:
-        found = self.sel.css(", ".join(css_list))  # an XPath union: each anchor once, in order
+        css = ", ".join(css_list)
+        found = self.sel.css(css) if css else SelectorList([])  # a union: each anchor once, in order
         if found:
             return found
         for head in self.sel.css("h2, h3, h4"):
@@ -338,6 +447,20 @@ class ArticlePage:
                         return obj
         return self._jsonld
 
+    def _without_furniture(self, fragment: str | None) -> str | None:
+        """A generic extractor's body without the lines that are page furniture: the title
+        (an ``<h1>`` or the page's heading repeated), the date line, the credit line."""
+        if not fragment:
+            return None
+        title = collapse_ws(self._text(self.sel.css("h1")[:1]) or "")
+        kept = []
+        for node in Selector(text=f"<div>{fragment}</div>").xpath("//body/div/*"):
+            text = collapse_ws(" ".join(node.xpath(".//text()").getall()))
+            if node.root.tag == "h1" or not text or text == title or FURNITURE_LINE.fullmatch(text):
+                continue
+            kept.append(node.get())
+        return "\n".join(kept) or None
+
     def _densest_block(self) -> str | None:
         """The paragraphs of the element with the most paragraph text: a generic body.
 
@@ -356,6 +479,19 @@ class ArticlePage:
             if text_len > best[0]:
                 best = (text_len, kept)
         return "\n".join(best[1]) or None
+
+
+@lru_cache(maxsize=8192)
+def _canonical(url: str) -> str:
+    """``canonical_url`` of a link target, cached: the same targets (the trends sidebar, similar
+    articles) recur on page after page."""
+    return canonical_url(url)
+
+
+@lru_cache(maxsize=8192)
+def _is_article_url(url: str, site_host: str) -> bool:
+    """``is_article_url``, cached (see ``_canonical``)."""
+    return is_article_url(url, site_host)
 
 
 def _inside_noise(element: Any, top: Any) -> bool:

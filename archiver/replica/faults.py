@@ -343,12 +343,24 @@ def cp1251(page: str) -> bytes:
     return page.encode("cp1251", errors="xmlcharrefreplace")
 
 
+BODY_MARKS: Final = (
+    ('<div class="field-name-body">', '<div class="share-buttons">'),
+    ('<div class="post-content">', '<footer class="post-footer">'),
+)
+"""Where the body starts and what follows it, in the original template and the redesign."""
+
+
 def malformed(page: str) -> str:
     """An article page with broken markup but the same content: every other ``</p>`` and
     ``</li>`` of the body dropped, a stray ``</body></html>`` between two body paragraphs, and a
     ``<form>`` opened inside the sidebar's form."""
-    start = page.index('<div class="field-name-body">')
-    end = page.index('<div class="share-buttons">', start)
+    for opening, closing in BODY_MARKS:  # either template: the body and what follows it
+        start = page.find(opening)
+        end = page.find(closing, start)
+        if start >= 0 and end >= 0:
+            break
+    else:
+        return page.replace("</p>", "", 1)  # a page of neither template: one dropped end tag
     body = _drop_every_other(_drop_every_other(page[start:end], "</p>"), "</li>")
     paragraphs = [m.start() for m in re.finditer("\n<p>", body)]
     if paragraphs:

@@ -14,12 +14,12 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache, partial
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from archiver.replica import evolve, markup, routes, truth
+from archiver.replica import evolve, markup, redesign, routes, truth
 from archiver.replica.compose import P_READ_MORE, compose_body, link_count, stub_body, with_read_more
 from archiver.replica.content import Article, Body, Category, Defect, EntityStyle, plain_title
 from archiver.replica.evolve import Change
@@ -100,7 +100,12 @@ class ReplicaSite:
     it. ``defects`` articles, chosen by the seed, are broken in ways the archive must reject (no
     date shown, a body under 20 words, an empty title, in turn); the ground truth leaves them out
     and ``expected_rejects`` lists them. ValueError when ``n_articles`` is outside 10..20,000,
-    ``defects`` outside 0..n_articles or ``now`` is unusable.
+    ``defects`` outside 0..n_articles or ``now`` (or ``redesign_from``) is unusable.
+
+    ``redesign_from`` (a date: 00:00 Minsk time; an aware datetime; ``"all"``; None: never) is
+    when the site switched to its second template (redesign.py): an article published then or
+    later is shown in it, and so are the listings and other pages once ``now`` has reached it;
+    with ``"all"`` every page. The ground truth does not depend on it.
 
     Time passes with ``advance`` (new articles, edits; ``now`` moves on); ``fail``/``heal`` make
     paths answer with an error. Both may be called while a server serves the site: every method
@@ -108,7 +113,13 @@ class ReplicaSite:
     """
 
     def __init__(
-        self, n_articles: int, seed: int = 0, now: datetime = DEFAULT_NOW, *, defects: int = 0
+        self,
+        n_articles: int,
+        seed: int = 0,
+        now: datetime = DEFAULT_NOW,
+        *,
+        defects: int = 0,
+        redesign_from: date | datetime | str | None = None,
     ) -> None:
         if not MIN_ARTICLES <= n_articles <= MAX_ARTICLES:
             raise ValueError(
@@ -122,6 +133,9 @@ class ReplicaSite:
         self.now = now
         """The site's clock: no article is published or edited after it (``advance`` moves it)."""
         self.defects = defects
+        self.redesign: redesign.Redesign = redesign.parse_redesign(redesign_from)
+        """When the site switched to its second template (``redesign_from``, normalised): an aware
+        Minsk time, ``"all"`` or None."""
         self.categories = CATEGORIES
         self.steps = 0
         """How many times ``advance`` was called."""
@@ -163,6 +177,11 @@ class ReplicaSite:
         (with the titles they had when this version of ``article`` was made)."""
         rng = random.Random(f"{article.stream}/{article.nid}/similar")
         return self._others(rng, article, rng.randint(3, 5))
+
+    def redesigned(self, article: Article | None = None) -> bool:
+        """Whether ``article`` (published on or after ``redesign_from``), or with None the site's
+        listings and other pages (``now`` on or after it), are shown in the second template."""
+        return redesign.redesigned(self.redesign, self.now if article is None else article.published)
 
     # -- pages and truth ----------------------------------------------------------------------
     def render(self, path_with_query: str, base_url: str) -> tuple[int, str, bytes]:
@@ -375,7 +394,8 @@ class ReplicaSite:
         return evolve.apply_edits(body, article.edits)
 
     def _make_etag(self, article: Article) -> str:
-        main = markup.article_main(article, self.body(article), self.similar(article), "")
+        template = redesign if self.redesigned(article) else markup
+        main = template.article_main(article, self.body(article), self.similar(article), "")
         return routes.strong_etag(main.encode("utf-8"))
 
     def _others(self, rng: random.Random, article: Article, k: int) -> list[Article]:

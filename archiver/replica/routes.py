@@ -21,7 +21,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Final, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from archiver.replica import feeds, markup
+from archiver.replica import feeds, markup, redesign
 from archiver.replica.content import Article
 
 if TYPE_CHECKING:
@@ -96,7 +96,8 @@ def respond(site: ReplicaSite, target: str, base_url: str) -> Reply:
     the page with its validators, or the status a ``site.fail`` told it to answer with."""
     failed = site.failing_status(target)
     if failed is not None:
-        return Reply(failed, HTML, _bytes(markup.error_page(failed, site.chrome)))
+        template = redesign if site.redesigned() else markup
+        return Reply(failed, HTML, _bytes(template.error_page(failed, site.chrome)))
     status, content_type, body = render(site, target, base_url)
     if status != 200:
         return Reply(status, content_type, body)
@@ -121,7 +122,8 @@ def render(site: ReplicaSite, target: str, base_url: str) -> Response:  # noqa: 
     if path == "/robots.txt":
         return 200, TEXT, _bytes(feeds.robots(base_url))
     if path == "/about-monitoring":
-        return 200, HTML, _bytes(markup.about_page(site.chrome))
+        about = redesign.about_page if site.redesigned() else markup.about_page
+        return 200, HTML, _bytes(about(site.chrome))
     article = site.article(path)
     if article is not None:
         return _article(site, article, base_url)
@@ -133,13 +135,13 @@ def render(site: ReplicaSite, target: str, base_url: str) -> Response:  # noqa: 
 
 def not_found(site: ReplicaSite, path: str) -> Response:
     """The 404 page."""
-    return 404, HTML, _bytes(markup.not_found_page(path, site.chrome))
+    page = redesign.not_found_page if site.redesigned() else markup.not_found_page
+    return 404, HTML, _bytes(page(path, site.chrome))
 
 
 def _article(site: ReplicaSite, article: Article, base_url: str) -> Response:
-    page = markup.article_page(
-        article, site.body(article), site.similar(article), site.chrome, base_url
-    )
+    template = redesign.article_page if site.redesigned(article) else markup.article_page
+    page = template(article, site.body(article), site.similar(article), site.chrome, base_url)
     return 200, HTML, _bytes(page)
 
 
@@ -156,9 +158,8 @@ def _listing(
         return not_found(site, base_path)
     page = int(raw)
     shown = entries[page * markup.PAGE_SIZE : (page + 1) * markup.PAGE_SIZE]
-    html = markup.listing_page(
-        heading, shown, page=page, pages=pages, base_path=base_path, chrome=site.chrome
-    )
+    template = redesign.listing_page if site.redesigned() else markup.listing_page
+    html = template(heading, shown, page=page, pages=pages, base_path=base_path, chrome=site.chrome)
     return 200, HTML, _bytes(html)
 
 

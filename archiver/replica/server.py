@@ -19,7 +19,7 @@ import socket
 import struct
 import sys
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Final, Self
@@ -349,17 +349,19 @@ class ReplicaServer:
 
 def serve(  # noqa: PLR0917 (the CLI's options)
     port: int, articles: int, seed: int, defects: int = 0, new: int = 0, edited: int = 0,
-    faults: FaultSpec | None = None,
+    faults: FaultSpec | None = None, redesign_from: date | datetime | str | None = None,
 ) -> None:
     """Serve a replica of ``articles`` articles (``defects`` of them defective) on
     127.0.0.1:``port`` until interrupted; with ``new`` or ``edited``, advanced once first
     (``ReplicaSite.advance(new, edited)``, default ``at``, seeded by the step); with ``faults``,
-    pages misbehave as that spec says.
+    pages misbehave as that spec says; with ``redesign_from`` (a date or ``"all"``), pages from
+    then on are in the second template (``ReplicaSite(redesign_from=...)``).
 
     ValueError for a bad ``new``/``edited``; OSError when the port cannot be bound;
     KeyboardInterrupt propagates after the socket closes.
     """
-    server = _Server(("127.0.0.1", port), advanced_site(articles, seed, defects, new, edited), faults)
+    site = advanced_site(articles, seed, defects, new, edited, redesign_from=redesign_from)
+    server = _Server(("127.0.0.1", port), site, faults)
     try:
         server.serve_forever()
     finally:
@@ -367,9 +369,13 @@ def serve(  # noqa: PLR0917 (the CLI's options)
         server.server_close()
 
 
-def advanced_site(articles: int, seed: int, defects: int = 0, new: int = 0, edited: int = 0) -> ReplicaSite:
-    """``ReplicaSite(articles, seed, defects=defects)``, advanced once if ``new`` or ``edited``."""
-    site = ReplicaSite(articles, seed=seed, defects=defects)
+def advanced_site(
+    articles: int, seed: int, defects: int = 0, new: int = 0, edited: int = 0,
+    *, redesign_from: date | datetime | str | None = None,
+) -> ReplicaSite:
+    """``ReplicaSite(articles, seed, defects=defects, redesign_from=redesign_from)``, advanced
+    once if ``new`` or ``edited``."""
+    site = ReplicaSite(articles, seed=seed, defects=defects, redesign_from=redesign_from)
     if new or edited:
         site.advance(new, edited)
     return site

@@ -250,7 +250,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             item.reject_reasons.append(f"not a text page ({response.headers.get('Content-Type')!r})")
             yield item
             return
-        yield build_item(page, response.text)
+        yield build_item(page, response.text, templates=self.settings.getlist("ARCHIVER_TEMPLATES") or None)
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
         """The request for an article page; conditional for CHECK when validators are archived.

@@ -1,0 +1,145 @@
+"""``archiver reparse``: re-extract every archived article from its stored raw page, no network.
+
+After a fix to a selector or a normaliser, the archive's articles are brought up to date from the
+pages already kept: each article's latest page (and the latest page of each URL rejected as
+invalid and not archived) goes through the crawl's path (``archiver.extract.process_page``) in a
+pool of worker processes, and the results are stored in batches, one transaction each, through
+``Archive.store_items``: an article whose content changed gets a new revision (the old version
+goes to ``article_revisions``), an unchanged one is left as it is, a rejected URL that is now
+valid becomes an article. An archived article whose page no longer passes validation is kept as
+it was and reported: that is a parser regression, not news about the article.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import islice
+
+from archiver.extract import process_page
+from archiver.items import ArticleItem, RawPage
+from archiver.store import NEW, UNCHANGED, UPDATED, Archive
+
+CHUNK = 16
+"""Pages handed to a worker process at a time."""
+
+
+@dataclass(slots=True)
+class ReparseReport:
+    """What a reparse did. ``regressions``: (url, reasons) of archived articles whose page no
+    longer passes validation (kept unchanged)."""
+
+    pages: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    recovered: int = 0
+    still_rejected: int = 0
+    regressions: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every archived article re-extracted valid, else 1 (for cron)."""
+        return 1 if self.regressions else 0
+
+    def summary(self) -> str:
+        """One line: counts, time and rate."""
+        rate = self.pages / self.seconds if self.seconds > 0 else 0.0
+        return (
+            f"reparse: {self.pages} pages in {self.seconds:.1f} s ({rate:.0f}/s): "
+            f"{self.updated} updated, {self.unchanged} unchanged, {self.recovered} rejects now "
+            f"archived, {self.still_rejected} still rejected, {len(self.regressions)} no longer "
+            "valid (kept)"
+        )
+
+
+def _extract(page: RawPage, tz: str) -> ArticleItem:
+    """Worker: the page through the crawl's path; the body is dropped for the trip back."""
+    item = process_page(page, tz=tz)
+    item.page = replace(page, body=b"")
+    return item
+
+
+def reparse(
+    archive: Archive,
+    *,
+    tz: str = "Europe/Minsk",
+    workers: int | None = None,
+    batch: int = 200,
+    progress: Callable[[ReparseReport, int], None] | None = None,
+) -> ReparseReport:
+    """Re-extract and store every article of ``archive``; see the module's docstring.
+
+    workers: processes (default: the machine's cores; 1 runs in this process). batch: items per
+    write transaction. progress: called after each batch with the report so far and the total.
+    """
+    report = ReparseReport()
+    total = archive.count_pages_to_reparse()
+    started = time.monotonic()
+    workers = workers or os.cpu_count() or 1
+    extract = partial(_extract, tz=tz)
+    pages = archive.pages_to_reparse()
+    if workers == 1:
+        for chunk in _chunks(pages, batch):
+            _store(archive, chunk, [extract(page) for page in chunk], report)
+            _progress(report, started, total, progress)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # one batch extracts in the workers while the one before is written here
+            pending: tuple[list[RawPage], Iterator[ArticleItem]] | None = None
+            for chunk in _chunks(pages, batch):
+                submitted = (chunk, pool.map(extract, chunk, chunksize=CHUNK))
+                if pending is not None:
+                    _store(archive, pending[0], list(pending[1]), report)
+                    _progress(report, started, total, progress)
+                pending = submitted
+            if pending is not None:
+                _store(archive, pending[0], list(pending[1]), report)
+                _progress(report, started, total, progress)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _chunks(pages: Iterable[RawPage], size: int) -> Iterator[list[RawPage]]:
+    iterator = iter(pages)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _progress(
+    report: ReparseReport, started: float, total: int,
+    progress: Callable[[ReparseReport, int], None] | None,
+) -> None:
+    report.seconds = time.monotonic() - started
+    if progress is not None:
+        progress(report, total)
+
+
+def _store(archive: Archive, pages: list[RawPage], items: list[ArticleItem], report: ReparseReport) -> None:
+    """Store one batch: valid items through store_items; invalid ones are only counted."""
+    for item, page in zip(items, pages, strict=True):
+        item.page = page
+    report.pages += len(items)
+    invalid = [item for item in items if item.reject_reasons]
+    archived = archive.archived_urls(item.url or item.page.url for item in invalid)
+    for item in invalid:
+        url = item.url or item.page.url
+        if url in archived:
+            report.regressions.append((url, "; ".join(item.reject_reasons)))
+        else:
+            report.still_rejected += 1
+    valid = [item for item in items if not item.reject_reasons]
+    if not valid:
+        return
+    # seen_at None: each page's fetch time, so a reparse does not move last_seen_at
+    for outcome in archive.store_items(valid, run_id=None, seen_at=None):
+        if outcome == UPDATED:
+            report.updated += 1
+        elif outcome == UNCHANGED:
+            report.unchanged += 1
+        elif outcome == NEW:
+            report.recovered += 1
