@@ -332,6 +332,12 @@ _RUN_HEALTH = (
     "ALTER TABLE crawl_runs ADD COLUMN health TEXT",
 )
 
+_VIEW_INDEXES = (
+    # articles_by_month and articles_by_category read these instead of the (wide) article rows
+    "CREATE INDEX idx_articles_published_words ON articles (published_at, word_count)",
+    "CREATE INDEX idx_articles_category_words ON articles (category, word_count, published_at)",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
@@ -340,6 +346,7 @@ MIGRATIONS: Final = (
     Migration(5, "analysis views: by month, by category, image credits, link graph", _ANALYSIS_VIEWS),
     Migration(6, "rejects.status: the HTTP status behind a failure or reject", _REJECT_STATUS),
     Migration(7, "crawl_runs.health: the source of each field, per run", _RUN_HEALTH),
+    Migration(8, "covering indexes for the by-month and by-category views", _VIEW_INDEXES),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 

@@ -19,7 +19,6 @@ from typing import Final, NamedTuple
 
 # lxml ships no type stubs; unused-ignore keeps this quiet once pyproject ignores lxml.*
 import lxml.etree  # type: ignore[import-untyped, unused-ignore]
-import trafilatura
 
 __all__ = ["MAX_HTML_CHARS", "MAX_HTML_TAGS", "GenericMetadata", "generic_body_html", "generic_metadata"]
 
@@ -115,6 +114,8 @@ def generic_body_html(html: str, url: str | None = None) -> str | None:
     if text is None:
         return None
     try:
+        import trafilatura  # here, not at the top: 0.17 s to import, only when a page needs it
+
         extracted = trafilatura.extract(
             text,
             url=url or None,
@@ -143,6 +144,8 @@ def generic_metadata(html: str, url: str | None = None) -> GenericMetadata:
     if text is None:
         return empty
     try:
+        import trafilatura  # here: see generic_body_html
+
         doc = trafilatura.extract_metadata(text, default_url=url or None, extensive=False)
     except _ERRORS:
         return empty
