@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
@@ -82,24 +83,21 @@ def reparse(
     started = time.monotonic()
     workers = workers or os.cpu_count() or 1
     extract = partial(_extract, tz=tz)
-    pages = archive.pages_to_reparse()
-    if workers == 1:
-        for chunk in _chunks(pages, batch):
-            _store(archive, chunk, [extract(page) for page in chunk], report)
-            _progress(report, started, total, progress)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            # one batch extracts in the workers while the one before is written here
-            pending: tuple[list[RawPage], Iterator[ArticleItem]] | None = None
-            for chunk in _chunks(pages, batch):
-                submitted = (chunk, pool.map(extract, chunk, chunksize=CHUNK))
-                if pending is not None:
-                    _store(archive, pending[0], list(pending[1]), report)
-                    _progress(report, started, total, progress)
-                pending = submitted
-            if pending is not None:
-                _store(archive, pending[0], list(pending[1]), report)
-                _progress(report, started, total, progress)
+    with ExitStack() as stack:
+        if workers == 1:
+            def extract_all(chunk: list[RawPage]) -> Iterable[ArticleItem]:
+                return [extract(page) for page in chunk]
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+
+            def extract_all(chunk: list[RawPage]) -> Iterable[ArticleItem]:
+                return pool.map(extract, chunk, chunksize=CHUNK)
+
+        for chunk, items in _one_ahead(_chunks(archive.pages_to_reparse(), batch), extract_all):
+            _store(archive, chunk, items, report)
+            report.seconds = time.monotonic() - started
+            if progress is not None:
+                progress(report, total)
     report.seconds = time.monotonic() - started
     return report
 
@@ -110,13 +108,19 @@ def _chunks(pages: Iterable[RawPage], size: int) -> Iterator[list[RawPage]]:
         yield chunk
 
 
-def _progress(
-    report: ReparseReport, started: float, total: int,
-    progress: Callable[[ReparseReport, int], None] | None,
-) -> None:
-    report.seconds = time.monotonic() - started
-    if progress is not None:
-        progress(report, total)
+def _one_ahead(
+    chunks: Iterable[list[RawPage]], extract_all: Callable[[list[RawPage]], Iterable[ArticleItem]]
+) -> Iterator[tuple[list[RawPage], list[ArticleItem]]]:
+    """Each chunk with its items; the next chunk is submitted before a chunk's items are awaited,
+    so that a pool extracts batch n+1 while the caller writes batch n."""
+    pending: tuple[list[RawPage], Iterable[ArticleItem]] | None = None
+    for chunk in chunks:
+        submitted = (chunk, extract_all(chunk))
+        if pending is not None:
+            yield pending[0], list(pending[1])
+        pending = submitted
+    if pending is not None:
+        yield pending[0], list(pending[1])
 
 
 def _store(archive: Archive, pages: list[RawPage], items: list[ArticleItem], report: ReparseReport) -> None:

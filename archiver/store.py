@@ -1210,9 +1210,14 @@ class Archive:
             if latest_only
             else ""
         )
+        yield from self._pages_by_id(f"FROM pages AS p WHERE p.id > ? {where}", batch)
+
+    def _pages_by_id(self, rest: str, batch: int) -> Iterator[RawPage]:
+        """The pages that ``SELECT ... {rest}`` finds, decompressed, in pages.id order, ``batch``
+        rows at a time (``rest`` has one ``?`` for the last id read: ``p.id > ?``)."""
         sql = (
             "SELECT p.id, p.url, p.fetched_at, p.status, p.headers, p.body, p.encoding "
-            f"FROM pages AS p WHERE p.id > ? {where} ORDER BY p.id LIMIT ?"
+            f"{rest} ORDER BY p.id LIMIT ?"
         )
         last_id = 0
         while True:
@@ -1236,32 +1241,15 @@ class Archive:
         Reads ``batch`` rows at a time, in pages.id order, so the archive can be written while
         iterating.
         """
-        columns = "SELECT p.id, p.url, p.fetched_at, p.status, p.headers, p.body, p.encoding "
-        of_articles = (
-            f"{columns}FROM pages AS p WHERE p.id > ? AND p.id IN (SELECT page_id FROM articles) "
-            "ORDER BY p.id LIMIT ?"
+        yield from self._pages_by_id(
+            "FROM pages AS p WHERE p.id > ? AND p.id IN (SELECT page_id FROM articles)", batch
         )
-        of_rejects = (
-            f"{columns}FROM pages AS p WHERE p.id > ? AND p.id IN ("
+        yield from self._pages_by_id(
+            "FROM pages AS p WHERE p.id > ? AND p.id IN ("
             " SELECT max(r.page_id) FROM rejects AS r WHERE r.kind = 'invalid' "
-            " AND r.page_id IS NOT NULL AND r.url NOT IN (SELECT url FROM articles) GROUP BY r.url"
-            ") ORDER BY p.id LIMIT ?"
+            " AND r.page_id IS NOT NULL AND r.url NOT IN (SELECT url FROM articles) GROUP BY r.url)",
+            batch,
         )
-        for sql in (of_articles, of_rejects):
-            last_id = 0
-            while True:
-                rows = self.db.execute(sql, (last_id, batch)).fetchall()
-                if not rows:
-                    break
-                for page_id, url, fetched_at, status, headers, body, encoding in rows:
-                    last_id = page_id
-                    yield RawPage(
-                        url=url,
-                        fetched_at=fetched_at,
-                        status=int(status),
-                        headers=json.loads(headers),
-                        body=_decode_body(bytes(body), encoding, page_id),
-                    )
 
     def count_pages_to_reparse(self) -> int:
         """How many pages ``pages_to_reparse`` yields."""

@@ -48,6 +48,7 @@ def parse_html(html: str) -> Selector:
     """A page's decoded text as a parsel Selector, tolerant of stray ``</body>``/``</html>`` tags."""
     return Selector(text=STRAY_END_TAG.sub("", html) or "<html></html>")
 
+
 # --- the site's own markup: one Template per version of the site's templates ------------------
 @dataclass(frozen=True, slots=True)
 class Template:
