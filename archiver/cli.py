@@ -116,11 +116,19 @@ def crawl_into(
     """
     from archiver.crawl import run_crawl  # Scrapy loads only for commands that crawl
 
-    try:
+    with locked_run_errors():
         return run_crawl(
             db_path=db_path, base_url=base_url, overrides=overrides, log_level=log_level,
             full=full, since=since,
         )
+
+
+@contextmanager
+def locked_run_errors() -> Iterator[None]:
+    """For commands that take the run lock: another run holding it is one line on stderr and
+    exit 75 (nothing written); any other ArchiverError a one-line CLI error (exit 2)."""
+    try:
+        yield
     except ArchiveInUseError as exc:
         click.echo(f"archiver: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -605,14 +613,8 @@ def reparse(db_path: str, tz: str, workers: int) -> None:
             last[0] = time.monotonic()
             click.echo(f"reparse: {report.pages}/{total} pages, {report.seconds:.0f} s", err=True)
 
-    try:
-        with RunLock(Path(db_path)), open_archive(db_path) as archive:
-            report = run_reparse(archive, tz=tz, workers=workers or None, progress=progress)
-    except ArchiveInUseError as exc:
-        click.echo(f"archiver: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except ArchiverError as exc:
-        raise CliError(str(exc)) from exc
+    with locked_run_errors(), RunLock(Path(db_path)), open_archive(db_path) as archive:
+        report = run_reparse(archive, tz=tz, workers=workers or None, progress=progress)
     for url, reasons in report.regressions:
         click.echo(f"no longer valid (kept as archived): {url}: {reasons}")
     click.echo(report.summary())
