@@ -103,6 +103,8 @@ class BelarusInFocusSpider(scrapy.Spider):
         Article requests bypass Scrapy's duplicate filter (``dont_filter``), because that filter
         silently drops a redirect back to a URL already seen: a redirect loop must end in
         "max redirections reached", recorded as a failure, not in a page that vanishes."""
+        self.templates: list[str] | None = None
+        """The page templates to know (ARCHIVER_TEMPLATES; None: every one), set by from_crawler."""
         self.listing_failures = 0
         """Listing pages that could not be fetched (their articles may come from the sitemap)."""
 
@@ -114,6 +116,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         if spider.db:
             settings.set("ARCHIVER_DB", spider.db, priority="spider")
         spider.clock = clock_from_setting(settings.get("ARCHIVER_NOW"))
+        spider.templates = settings.getlist("ARCHIVER_TEMPLATES") or None
         if is_loopback(spider.base_url) and settings.getbool("ARCHIVER_LOOPBACK_FAST", True):
             settings.setdict(LOOPBACK_SETTINGS, priority="spider")
         if not settings.getbool("ARCHIVER_LOCK_HELD"):
@@ -250,7 +253,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             item.reject_reasons.append(f"not a text page ({response.headers.get('Content-Type')!r})")
             yield item
             return
-        yield build_item(page, response.text, templates=self.settings.getlist("ARCHIVER_TEMPLATES") or None)
+        yield build_item(page, response.text, templates=self.templates)
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
         """The request for an article page; conditional for CHECK when validators are archived.
