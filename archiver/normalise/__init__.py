@@ -1,0 +1,29 @@
+"""Pure normalisation functions: raw strings from a page in, archive values out.
+
+Every function here is total (it never raises on junk text), deterministic and free of I/O; the
+ones that clean text are idempotent. The formats they produce are the text contracts of
+``docs/architecture.md``; the golden tables in ``tests/fixtures/normalise/`` pin them down.
+"""
+
+from __future__ import annotations
+
+from archiver.normalise.body import body_text, strip_lead, word_count
+from archiver.normalise.credits import clean_credit
+from archiver.normalise.dates import parse_published, to_local_iso, to_utc_iso
+from archiver.normalise.status import trend_status
+from archiver.normalise.text import clean_title, collapse_ws
+from archiver.normalise.urls import canonical_url
+
+__all__ = [
+    "body_text",
+    "canonical_url",
+    "clean_credit",
+    "clean_title",
+    "collapse_ws",
+    "parse_published",
+    "strip_lead",
+    "to_local_iso",
+    "to_utc_iso",
+    "trend_status",
+    "word_count",
+]

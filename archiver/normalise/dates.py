@@ -1,0 +1,426 @@
+"""Timestamps: the site's and common formats, relative and year-less dates, to UTC and local ISO.
+
+Pure, total and deterministic, as the whole of ``archiver.normalise``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+import threading
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Final, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
+
+from archiver.normalise.text import _CONTROL_RE, collapse_ws
+
+# --------------------------------------------------------------------------------------------
+# Timestamps
+# --------------------------------------------------------------------------------------------
+
+_EARLIEST: Final = datetime(1995, 1, 1, tzinfo=UTC)
+_DATE_LANGUAGES: Final = ("en", "ru", "be")
+#: The settings of the module's one dateparser parser. No TIMEZONE: a result is naive unless the
+#: text names a zone, and this module puts it in the caller's ``tz``.
+_DATEPARSER_SETTINGS: Final = {
+    "DATE_ORDER": "DMY",  # numeric dates on the site's side of the world are day-first
+    "PREFER_LOCALE_DATE_ORDER": False,  # ... even when the words around them are English
+    "PREFER_DAY_OF_MONTH": "first",  # "November 2016" is 1 November
+    "PREFER_MONTH_OF_YEAR": "current",  # only bare years use it (rejected); "first" leaks into
+    # bare times in dateparser 1.5 ("10:41" -> 28 January)
+    "PREFER_DATES_FROM": "past",  # a weekday or year-less date is in the past (of the base)
+    "PARSERS": ["relative-time", "absolute-time"],  # not bare numbers as Unix timestamps
+    "IGNORE_SURROUNDING_TEXT": True,  # "Опубликовано: 7 ноября 2016" and other labels
+    "STRICT_PARSING": False,
+    # relative phrases are read by _relative_parse; dateparser's base is a sentinel (_date_parser)
+    "RELATIVE_BASE": datetime(1900, 1, 1),  # noqa: DTZ001 (dateparser wants a naive base)
+}
+#: Longest cleaned string handed to dateparser: longer text is not a timestamp as shown.
+_DATEPARSER_MAX_LEN: Final = 120
+
+_PREFIX_RE: Final = re.compile(
+    r"^(?:(?:published|updated|last\s+updated|last\s+modified|posted|date|"
+    r"опубликовано|обновлено|дата|апублікавана|абноўлена)\b"
+    r"(?:\s+(?:on|at)\b)?\s*[:\-\u2013\u2014]?\s*)+",
+    re.IGNORECASE,
+)
+
+#: Month names, January first: English; Russian and Belarusian genitive and nominative.
+_MONTH_NAMES: Final = (
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"),
+    ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+     "октября", "ноября", "декабря"),
+    ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+     "октябрь", "ноябрь", "декабрь"),
+    ("студзеня", "лютага", "сакавіка", "красавіка", "мая", "чэрвеня", "ліпеня", "жніўня",
+     "верасня", "кастрычніка", "лістапада", "снежня"),
+    ("студзень", "люты", "сакавік", "красавік", "май", "чэрвень", "ліпень", "жнівень",
+     "верасень", "кастрычнік", "лістапад", "снежань"),
+)  # fmt: skip
+
+
+def _month_table() -> dict[str, int]:
+    table = {name: number for names in _MONTH_NAMES for number, name in enumerate(names, 1)}
+    table.update({name[:3]: number for number, name in enumerate(_MONTH_NAMES[0], 1)})
+    table["sept"] = 9
+    return table
+
+
+_MONTHS: Final = _month_table()
+_CYRILLIC_RE: Final = re.compile("[\u0400-\u04ff]")
+
+#: Zone names the fast path knows (RFC 822 and common): offset in minutes east of UTC.
+_ZONES: Final = {
+    "z": 0, "ut": 0, "utc": 0, "gmt": 0,
+    "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+    "mst": -420, "mdt": -360, "pst": -480, "pdt": -420,
+}  # fmt: skip
+
+_TIME: Final = (
+    r"(?P<H>\d{1,2})(?::(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d{1,9})?)?)?"
+    r"(?:\s*(?P<ap>[ap])\.?\s?m\.?)?"
+)
+_ZONE: Final = (
+    r"(?:\s*(?P<z>z|utc|gmt|ut|[+-]\d{2}:?\d{2}|(?:utc|gmt)\s?[+-]\d{1,2}(?::?\d{2})?|[ecmp][sd]t))?"
+)
+_TIME_SEP: Final = r"(?:\s*,\s*|\s+)(?:(?:at|в|ў|у|о|а)\s+)?"  # noqa: RUF001
+_WEEKDAY: Final = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_YEAR_WORD: Final = r"(?:\s*(?:г\.|г|года|год|гады)(?=\s|$|,))?"  # noqa: RUF001
+
+#: "November 07, 2016 10:41" (the site), "Nov 7 2016, 3:05 pm", "November 2016".
+_MONTH_FIRST_RE: Final = re.compile(
+    rf"^{_WEEKDAY}(?P<mon>[^\W\d_]{{3,12}})\.?\s*(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?"
+    rf"(?P<y>\d{{4}})(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+#: "7 November 2016", "Mon, 07 Nov 2016 07:41:00 +0000" (RFC 822), "7 ноября 2016 года в 10:41".
+_DAY_FIRST_RE: Final = re.compile(
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[^\W\d_]{{3,12}})\.?,?\s+"
+    rf"(?P<y>\d{{4}}|\d{{2}}(?=\s+\d{{1,2}}:)){_YEAR_WORD}(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+#: "07.11.2016", "7/11/2016 10:41": day first.
+_NUMERIC_RE: Final = re.compile(
+    rf"^(?P<d>\d{{1,2}})(?P<sep>[./-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_YEAR_WORD}"
+    rf"(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+#: ISO 8601: "2016-11-07", "2016-11-07T10:41:00+03:00", "2016-11-07 10:41:00.123Z".
+_ISO_RE: Final = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d{1,9})?)?"
+    r"\s*(?P<z>z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+
+
+#: A time without a date ("10:41", "at 3:05 pm"): not a publication date.
+_BARE_TIME_RE: Final = re.compile(rf"^(?:(?:at|в|ў|у|о|а)\s+)?{_TIME}{_ZONE}$", re.IGNORECASE)  # noqa: RUF001
+#: "November 7", "Nov 7, 10:41": a month and a day without a year.
+_MONTH_DAY_RE: Final = re.compile(
+    rf"^{_WEEKDAY}(?P<mon>[^\W\d_]{{3,12}})\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+#: "7 November", "7 ноября в 10:41": a day and a month without a year.
+_DAY_MONTH_RE: Final = re.compile(
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[^\W\d_]{{3,12}})\.?"
+    rf"(?:{_TIME_SEP}{_TIME}{_ZONE})?$",
+    re.IGNORECASE,
+)
+
+# Relative dates, against ``now``: "2 hours ago", "2 дня назад", "3 гадзіны таму", "yesterday, 10:41".
+_UNIT_WORDS: Final = {
+    "seconds": "second seconds sec secs секунда секунду секунды секунд сек",
+    "minutes": "minute minutes min mins минута минуту минуты минут мин хвіліна хвіліну хвіліны хвілін хв",
+    "hours": "hour hours hr hrs час часа часов ч гадзіна гадзіну гадзіны гадзін гадз",
+    "days": "day days день дня дней дзень дні дзён",
+    "weeks": "week weeks неделя неделю недели недель тыдзень тыдні тыдняў",
+    "months": "month months месяц месяца месяцев месяцы месяцаў",
+    "years": "year years год года лет гады гадоў",
+}
+_UNITS: Final = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split()}
+_ONE_WORDS: Final = frozenset({"a", "an", "one", "один", "одна", "одну", "адзін", "адна", "адну"})
+_AGO_RE: Final = re.compile(
+    r"^(?:(?P<n>\d{1,4}|[^\W\d_]+)\s+)?(?P<unit>[^\W\d_]+)\.?\s+(?:ago|назад|таму)$", re.IGNORECASE
+)
+#: Day words -> days before today.
+_DAY_WORDS: Final = {
+    "today": 0, "yesterday": 1, "the day before yesterday": 2,
+    "сегодня": 0, "вчера": 1, "позавчера": 2,
+    "сёння": 0, "сення": 0, "учора": 1, "ўчора": 1, "вчора": 1, "пазаўчора": 2, "пазаучора": 2,
+}  # fmt: skip
+_DAY_WORD_RE: Final = re.compile(
+    rf"^(?P<day>the day before yesterday|[^\W\d_]+)(?:{_TIME_SEP}{_TIME}{_ZONE})?$", re.IGNORECASE
+)
+_NOW_WORDS: Final = frozenset({"now", "just now", "right now", "только что", "сейчас", "щойна", "зараз"})
+
+
+class _Parsed(NamedTuple):
+    """A fast-path result: the wall time, and its UTC offset when the text gave one."""
+
+    wall: datetime
+    offset: timedelta | None
+
+
+@functools.lru_cache(maxsize=32)
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {tz!r}") from exc
+
+
+def _zone_offset(text: str | None) -> timedelta | None:
+    """``+03:00``, ``-0500``, ``+03``, ``GMT+3``, ``UTC``, ``EST`` -> offset; None for none."""
+    if not text:
+        return None
+    text = text.lower().replace(" ", "")
+    if text in _ZONES:
+        return timedelta(minutes=_ZONES[text])
+    if text[:3] in ("utc", "gmt"):
+        text = text[3:]
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    if len(digits) <= 2:
+        hours, minutes = int(digits), 0
+    else:
+        hours, minutes = int(digits[:-2]), int(digits[-2:])
+    if hours > 14 or minutes > 59:
+        raise ValueError(f"bad offset {text!r}")
+    return sign * timedelta(hours=hours, minutes=minutes)
+
+
+def _clock(match: re.Match[str]) -> time:
+    """The time of day in a match of ``_TIME`` (midnight when absent); ValueError if invalid."""
+    groups = match.groupdict()
+    hour_text = groups["H"]
+    if hour_text is None:
+        return time(0, 0)
+    minute_text, second_text, meridiem = groups["M"], groups["S"], groups.get("ap")
+    hour = int(hour_text)
+    if minute_text is None and meridiem is None:
+        raise ValueError("a bare number is not a time")
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            raise ValueError("12-hour clock out of range")
+        hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+    return time(hour, int(minute_text or 0), int(second_text or 0))
+
+
+def _month_number(name: str) -> int:
+    key = name.lower()
+    if _CYRILLIC_RE.search(key):
+        key = key.replace("i", "\u0456")  # a Latin i typed for the Belarusian one
+    return _MONTHS[key]  # KeyError: not a month name
+
+
+def _fast_parse(text: str) -> _Parsed | None:
+    """Parse the common formats with regexes; None when none matches (try dateparser)."""
+    try:
+        if match := _MONTH_FIRST_RE.match(text) or _DAY_FIRST_RE.match(text):
+            year = int(match.group("y"))
+            if year < 100:  # RFC 822 two-digit year
+                year += 2000 if year < 50 else 1900
+            day = int(match.group("d") or 1)
+            wall_date = date(year, _month_number(match.group("mon")), day)
+        elif match := _NUMERIC_RE.match(text) or _ISO_RE.match(text):
+            wall_date = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        else:
+            return None
+        wall = datetime.combine(wall_date, _clock(match))
+        return _Parsed(wall, _zone_offset(match.group("z")))
+    except (KeyError, ValueError, OverflowError):
+        return None
+
+
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day of the month ``months`` months earlier (the month's last day if shorter)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = calendar.monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last_day))
+
+
+def _with_time(day: date, match: re.Match[str], zone: ZoneInfo) -> datetime:
+    """``day`` at the time of ``match`` (midnight when it has none), in its zone or ``zone``."""
+    offset = _zone_offset(match.group("z"))
+    tzinfo = zone if offset is None else timezone(offset)
+    return datetime.combine(day, _clock(match), tzinfo=tzinfo)
+
+
+def _relative_parse(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:  # noqa: PLR0911
+    """``2 hours ago``, ``yesterday, 10:41``, ``вчера в 10:41``, ``3 гадзіны таму`` against ``now``.
+
+    Seconds, minutes and hours count back from ``now``; days, weeks, months and years count back
+    calendar days in ``zone`` and give local midnight. None when the text is not relative.
+    """
+    lowered = text.lower()
+    if lowered in _NOW_WORDS:
+        return now.replace(microsecond=0)
+    today = now.astimezone(zone).date()
+    try:
+        if match := _AGO_RE.match(lowered):
+            unit = _UNITS.get(match.group("unit"))
+            number_text = match.group("n")
+            if unit is None:
+                return None
+            if number_text is None or number_text in _ONE_WORDS:
+                number = 1
+            elif number_text.isdigit():
+                number = int(number_text)
+            else:
+                return None
+            if unit in ("seconds", "minutes", "hours"):
+                return (now - timedelta(**{unit: number})).replace(microsecond=0)
+            if unit in {"months", "years"}:
+                months = number * (12 if unit == "years" else 1)
+                return _local_midnight(_months_before(today, months), zone)
+            days = number * (7 if unit == "weeks" else 1)
+            return _local_midnight(today - timedelta(days=days), zone)
+        if (match := _DAY_WORD_RE.match(lowered)) and match.group("day") in _DAY_WORDS:
+            day = today - timedelta(days=_DAY_WORDS[match.group("day")])
+            return _with_time(day, match, zone)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def _resolve_year(month: int, day: int, clock: time, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """A date shown without its year: the latest one at most a day after ``now`` (in ``zone``)."""
+    latest = now + timedelta(days=1)
+    for year in range(latest.astimezone(zone).year, latest.year - 9, -1):
+        try:
+            found = datetime.combine(date(year, month, day), clock, tzinfo=zone)
+        except ValueError:
+            continue  # 29 February of a common year
+        if found <= latest:
+            return found
+    return None
+
+
+def _yearless_parse(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """``November 7``, ``7 ноября в 10:41``: the latest such day that is not in the future."""
+    match = _MONTH_DAY_RE.match(text) or _DAY_MONTH_RE.match(text)
+    if match is None:
+        return None
+    try:
+        month, day = _month_number(match.group("mon")), int(match.group("d"))
+        found = _resolve_year(month, day, _clock(match), zone, now)
+        offset = _zone_offset(match.group("z"))
+    except (KeyError, ValueError, OverflowError):
+        return None
+    if found is None or offset is None:
+        return found
+    return found.replace(tzinfo=timezone(offset))
+
+
+_DATE_PARSER_LOCK: Final = threading.Lock()
+
+
+@functools.cache
+def _date_parser() -> DateDataParser:
+    """The module's one dateparser parser, built on first need with explicit settings.
+
+    dateparser is imported here: it costs ~0.1 s, and most dates take the fast paths. Its
+    relative base is fixed in the past (1900), so that a relative phrase this module does not
+    read itself parses to a date before 1995 (rejected), never to one against the real clock.
+    """
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=list(_DATE_LANGUAGES), settings=dict(_DATEPARSER_SETTINGS))
+
+
+def _slow_parse(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:  # noqa: PLR0911
+    """Parse with dateparser; an aware datetime, or None."""
+    if len(text) > _DATEPARSER_MAX_LEN or _BARE_TIME_RE.match(text):
+        return None
+    try:
+        with _DATE_PARSER_LOCK:
+            data = _date_parser().get_date_data(text)
+    # dateparser is third-party code fed arbitrary page text: whatever it raises means "no date"
+    except Exception:  # noqa: BLE001
+        return None
+    found = data.date_obj
+    parts = set(data.parts or ())
+    if not isinstance(found, datetime) or "month" not in parts or not parts & {"day", "year"}:
+        return None  # a bare year, month, day of month or time is not a date
+    if "time" not in parts:
+        found = found.replace(hour=0, minute=0, second=0, microsecond=0)
+    if "year" not in parts:  # "7 Nov.": dateparser took the year of its base; the real one is ours
+        if found.tzinfo is not None:
+            return None
+        return _resolve_year(found.month, found.day, found.time(), zone, now)
+    if found.tzinfo is None:
+        return found.replace(tzinfo=zone, fold=0)
+    return found
+
+
+def parse_published(raw: str, *, now: datetime, tz: str = "Europe/Minsk") -> datetime | None:
+    """A publication time as shown -> an aware datetime in UTC, or None.
+
+    ``now`` is the fetch time (aware; a naive one is taken as UTC). Understood: the site's
+    ``November 07, 2016 10:41``; month names in English (full or abbreviated), Russian and
+    Belarusian (nominative or genitive); 12- and 24-hour clocks; ISO 8601; RFC 822; numeric
+    day-first dates (``07.11.2016``); a date without a year (the latest such day up to ``now``);
+    relative dates against ``now`` (``2 hours ago``, ``2 дня назад``, ``yesterday, 10:41``,
+    ``вчера в 10:41``); labels before the date (``Published:``). The common formats are read by
+    this module's own patterns; the rest go to one module-level dateparser ``DateDataParser``.
+    A time without an offset is local to ``tz`` (an IANA name; ValueError if unknown), the
+    earlier of two ambiguous wall times (fold=0); a date without a time is local midnight.
+    None when there is no date, or it is before 1995-01-01 or more than a day after ``now``.
+    """
+    zone = _zone(tz)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    text = _PREFIX_RE.sub("", collapse_ws(_CONTROL_RE.sub("", raw)))
+    if not text:
+        return None
+    parsed = _fast_parse(text)
+    found: datetime | None
+    if parsed is None:
+        found = (
+            _relative_parse(text, zone, now)
+            or _yearless_parse(text, zone, now)
+            or _slow_parse(text, zone, now)
+        )
+    elif parsed.offset is None:
+        found = parsed.wall.replace(tzinfo=zone, fold=0)
+    else:
+        found = parsed.wall.replace(tzinfo=timezone(parsed.offset))
+    if found is None:
+        return None
+    try:
+        result = found.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    if not _EARLIEST <= result <= now + timedelta(days=1):
+        return None
+    return result
+
+
+def to_utc_iso(dt: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` for the instant (a naive datetime is taken as UTC)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    utc = dt.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+
+
+def to_local_iso(dt: datetime, tz: str = "Europe/Minsk") -> str:
+    """``YYYY-MM-DDTHH:MM:SS+03:00``: the instant in ``tz`` with that instant's offset there.
+
+    A naive datetime is taken as UTC; an unknown ``tz`` raises ValueError.
+    """
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(_zone(tz)).replace(microsecond=0).isoformat()
