@@ -10,7 +10,6 @@ import unicodedata
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
-
 if TYPE_CHECKING:
     pass
 

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Final, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
 

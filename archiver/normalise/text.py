@@ -11,7 +11,6 @@ from collections.abc import Callable
 from html import unescape
 from typing import TYPE_CHECKING, Final
 
-
 if TYPE_CHECKING:
     pass
 
