@@ -36,8 +36,9 @@ class RelatedLink:
     target_url: the absolute canonical URL of the target.
     title: the link's title as shown on the page, whitespace-collapsed.
     position: 1-based order within its block.
-    kind: ``similar`` (the "Similar articles" block), ``trend`` (the "Recent trends" sidebar) or
-        ``inline`` (a link inside the body text).
+    kind: ``similar`` (the "Similar articles" block), ``trend`` (the "Recent trends" sidebar),
+        ``inline`` (a link inside the body text) or ``translation`` (the same article in another
+        language: hreflang alternates and the language switch).
     """
 
     target_url: str
@@ -70,6 +71,11 @@ class ArticleItem:
     """The status marker as found in markup (a class name, image name or text), or None."""
     published_raw: str | None = None
     """The publication timestamp as shown, e.g. ``November 07, 2016 10:41``."""
+    period_raw: str | None = None
+    """The monitored week as shown (weekly era), e.g. ``May 15 – May 21, 2023`` or
+    ``Жнівень 9 – Жнівень 15, 2021``; None on pages that show a timestamp instead."""
+    author_raw: str | None = None
+    """The byline as shown, e.g. ``By Zmicier Kuchlej``; None when the page names no author."""
     image_url: str | None = None
     image_credit_raw: str | None = None
     """The credit line as shown, e.g. ``Image: TUT.BY``."""
@@ -82,13 +88,26 @@ class ArticleItem:
     # --- normalised values (NormalisePipeline) ---
     title: str = ""
     category: str | None = None
+    """The trend's (or section's) name as the page shows it, e.g. ``The ruling elite``."""
+    trend: str | None = None
+    """One key per trend across languages and renamed slugs, e.g. ``ruling-elite``."""
     trend_status: str | None = None
-    """``green``, ``red`` or another colour word, or None when the page shows none."""
+    """``better``, ``worse`` or ``unchanged``; None when the page shows none or an unknown one."""
+    period_start: str | None = None
+    """First day of the monitored week, ISO date ``YYYY-MM-DD`` (None without a period)."""
+    period_end: str | None = None
+    """Last day of the monitored week, ISO date ``YYYY-MM-DD``."""
+    author: str | None = None
+    """The author's name without its label (``Zmicier Kuchlej``), or None."""
     published_at: str | None = None
     """UTC, ``YYYY-MM-DDTHH:MM:SSZ``."""
     published_local: str | None = None
     """The same instant in the site's timezone, ``YYYY-MM-DDTHH:MM:SS+03:00``."""
+    published_precision: str | None = None
+    """What the page stated: ``second``, ``minute`` or ``day`` (a calendar date without a time)."""
     image_credit: str | None = None
+    image_caption: str | None = None
+    """The lead image's caption without its credit, or None."""
     lead: str = ""
     body: str = ""
     """Plain text: paragraphs separated by one blank line."""
