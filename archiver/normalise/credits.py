@@ -33,7 +33,7 @@ _LEADING_LABEL_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _URL_RE: Final = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
-_SOURCE_SEP_RE: Final = re.compile(r"\s*[,;]\s*|\s+/\s+|\s+(?:and|и|і)\s+", re.IGNORECASE)  # noqa: RUF001
+_SOURCE_SEP_RE: Final = re.compile(r"\s*[,;]\s*|\s+/\s+|\s+(?:and|и|і)\s+", re.IGNORECASE)
 _EDGE_PUNCT: Final = " .,;:!?|/\\-\u2013\u2014"
 
 

@@ -88,9 +88,9 @@ _TIME: Final = (
 _ZONE: Final = (
     r"(?:\s*(?P<z>z|utc|gmt|ut|[+-]\d{2}:?\d{2}|(?:utc|gmt)\s?[+-]\d{1,2}(?::?\d{2})?|[ecmp][sd]t))?"
 )
-_TIME_SEP: Final = r"(?:\s*,\s*|\s+)(?:(?:at|в|ў|у|о|а)\s+)?"  # noqa: RUF001
+_TIME_SEP: Final = r"(?:\s*,\s*|\s+)(?:(?:at|в|ў|у|о|а)\s+)?"
 _WEEKDAY: Final = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-_YEAR_WORD: Final = r"(?:\s*(?:г\.|г|года|год|гады)(?=\s|$|,))?"  # noqa: RUF001
+_YEAR_WORD: Final = r"(?:\s*(?:г\.|г|года|год|гады)(?=\s|$|,))?"
 
 #: "November 07, 2016 10:41" (the site), "Nov 7 2016, 3:05 pm", "November 2016".
 _MONTH_FIRST_RE: Final = re.compile(
@@ -120,7 +120,7 @@ _ISO_RE: Final = re.compile(
 
 
 #: A time without a date ("10:41", "at 3:05 pm"): not a publication date.
-_BARE_TIME_RE: Final = re.compile(rf"^(?:(?:at|в|ў|у|о|а)\s+)?{_TIME}{_ZONE}$", re.IGNORECASE)  # noqa: RUF001
+_BARE_TIME_RE: Final = re.compile(rf"^(?:(?:at|в|ў|у|о|а)\s+)?{_TIME}{_ZONE}$", re.IGNORECASE)
 #: "November 7", "Nov 7, 10:41": a month and a day without a year.
 _MONTH_DAY_RE: Final = re.compile(
     rf"^{_WEEKDAY}(?P<mon>[^\W\d_]{{3,12}})\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 (typographic dashes and Cyrillic labels are the cases themselves)
+
 """The hard cases of normalisation that the replica types into its titles and image credits.
 
 Which articles carry which case is dealt from a seeded stream of its own

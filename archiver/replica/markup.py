@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 (typographic characters of the site's text and pager)
+
 """HTML of every page type of the replica: our guess at the site's Drupal 7 theme.
 
 Class names and structure are documented, guess by guess, in docs/replica.md. Every function

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 (typographic characters of the site's text and pager)
+
 """HTML of the replica's second template: our guess at a 2025 redesign of the site.
 
 A WordPress-like block theme (see docs/replica.md, "Redesign (second template)"): ``<article

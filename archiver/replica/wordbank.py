@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002 (typographic apostrophes, quotes and dashes are the site's text)
+
 """Vocabulary and sentence templates in the style of the seed page (political analysis of Belarus).
 
 A template is text with fields in braces, expanded by :class:`Prose` with a seeded
