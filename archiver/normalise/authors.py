@@ -45,7 +45,7 @@ def _is_name(text: str) -> bool:
     if not words or len(words) > _MAX_WORDS:
         return False
     lower = [w for w in words if w[:1].islower() and w.lower() not in _PARTICLES]
-    return not lower or len(lower) * 2 < len(words) and len(lower) <= 1
+    return not lower or (len(lower) * 2 < len(words) and len(lower) <= 1)
 
 
 def clean_author(raw: str | None) -> str | None:

@@ -118,7 +118,7 @@ def _caption(text: str) -> str | None:
     return caption
 
 
-def _split(text: str) -> tuple[str | None, str | None]:  # noqa: PLR0911
+def _split(text: str) -> tuple[str | None, str | None]:
     """(caption, credit) of a prepared line; either None when absent."""
     if match := _STRONG_LABEL_RE.search(text):
         return _caption(text[: match.start()]), text[match.start() :].strip() or None

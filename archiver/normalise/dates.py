@@ -61,6 +61,8 @@ class Stated(NamedTuple):
     instant: datetime | None
     day: date
     precision: Precision
+
+
 #: The settings of the module's one dateparser parser. No TIMEZONE: a result is naive unless the
 #: text names a zone, and this module puts it in the caller's ``tz``.
 _DATEPARSER_SETTINGS: Final = {
@@ -408,7 +410,7 @@ def _dateparser_data(text: str, languages: tuple[str, ...]) -> tuple[object, fro
     return data.date_obj, frozenset(data.parts or ())
 
 
-def _slow_parse(text: str, zone: ZoneInfo, now: datetime) -> _Found | None:  # noqa: PLR0911
+def _slow_parse(text: str, zone: ZoneInfo, now: datetime) -> _Found | None:
     """Parse with dateparser: the site's languages, then (text with a year) the wider press's."""
     if len(text) > _DATEPARSER_MAX_LEN or _BARE_TIME_RE.match(text):
         return None
@@ -472,7 +474,7 @@ def _prepare(raw: str, tz: str, now: datetime) -> tuple[str, ZoneInfo, datetime]
     return text, zone, now
 
 
-def parse_stated(raw: str, *, now: datetime, tz: str = "Europe/Minsk") -> Stated | None:
+def parse_stated(raw: str, *, now: datetime, tz: str = "Europe/Minsk") -> Stated | None:  # noqa: PLR0911
     """A publication date as shown -> what it states (``Stated``), or None.
 
     Reads every form ``parse_published`` reads, and keeps what was stated: a time with seconds

@@ -88,7 +88,8 @@ _DAY_FIRST_RE: Final = re.compile(
 )
 #: ``15.05 – 21.05.2023``, ``15.05.2023 – 21.05.2023`` (day first).
 _NUMERIC_RE: Final = re.compile(
-    r"^(?P<d1>\d{1,2})[./](?P<m1>\d{1,2})(?:[./](?P<y1>\d{4}))?\.?" + _SEP
+    r"^(?P<d1>\d{1,2})[./](?P<m1>\d{1,2})(?:[./](?P<y1>\d{4}))?\.?"
+    + _SEP
     + r"(?P<d2>\d{1,2})[./](?P<m2>\d{1,2})(?:[./](?P<y2>\d{4}))?$"
 )
 #: ``2023-05-15/2023-05-21`` (ISO 8601 interval), ``2023-05-15 – 2023-05-21``.
@@ -122,11 +123,7 @@ def _day(text: str) -> int:
 
 
 def _valid(start: date, end: date) -> bool:
-    return (
-        EARLIEST_YEAR <= start.year
-        and end.year <= LATEST_YEAR
-        and 0 <= (end - start).days < MAX_SPAN_DAYS
-    )
+    return start.year >= EARLIEST_YEAR and end.year <= LATEST_YEAR and 0 <= (end - start).days < MAX_SPAN_DAYS
 
 
 def _with_end_year(m1: int, d1: int, m2: int, d2: int, year: int) -> tuple[date, date]:

@@ -38,12 +38,11 @@ _MAX_LEN: Final = 400
 def _tokens(raw: str) -> list[str]:
     text = _CAMEL_RE.sub(" ", raw[:_MAX_LEN]).lower().replace("\u2019", "'")
     text = text.replace("ё", "е").replace("ў", "у")
-    tokens = []
-    for token in _TOKEN_RE.findall(text):
-        if _CYRILLIC_RE.search(token):
-            token = token.replace("i", "\u0456")  # a Latin i typed for the Belarusian one
-        tokens.append(token)
-    return tokens
+    # a Latin i typed for the Belarusian one
+    return [
+        token.replace("i", "\u0456") if _CYRILLIC_RE.search(token) else token
+        for token in _TOKEN_RE.findall(text)
+    ]
 
 
 def _negated(tokens: list[str], index: int) -> bool:
