@@ -61,13 +61,14 @@ _ACCOUNT_HOSTS: Final = frozenset({
 })  # fmt: skip
 #: Between the sources of one credit. A slash does not separate (``Sergei Grits / AP``: the
 #: photographer and the agency are one credit).
-_SOURCE_SEP_RE: Final = re.compile(r"\s*[,;]\s*|\s+(?:and|и|і)\s+", re.IGNORECASE)
+_SOURCE_SEP_RE: Final = re.compile(r"\s*[,;]\s*|\s+\|\s+|\s+(?:and|и|і)\s+", re.IGNORECASE)
 _EDGE_PUNCT: Final = " .,;:!?|/\\-\u2013\u2014\u2026()[]"
 _CAPTION_EDGE: Final = " ,;:|/\\-\u2013\u2014([\u00a9"
 #: Lower-case words that stand inside names of sources.
 _PARTICLES: Final = frozenset({
     "and", "&", "via", "for", "of", "by", "von", "van", "der", "den", "de", "del", "della", "da",
-    "di", "du", "la", "le", "y", "e", "und", "et", "al", "bin", "и", "і", "ды", "photo", "foto",
+    "di", "du", "la", "le", "y", "e", "und", "et", "og", "och", "ja", "al", "bin", "и", "і", "ды",
+    "photo", "foto",
     "image", "images", "pool", "staff", "archive", "archiv", "handout", "/", "-", "\u2013",
 })  # fmt: skip
 #: Lower-case words of running text that a credit never holds.
@@ -77,6 +78,17 @@ _CAPTION_WORDS: Final = frozenset({
 })  # fmt: skip
 _SENTENCE_RE: Final = re.compile(r"[^\W\d_]{3,}[.!?\u2026]\s+\S")
 _MAX_CREDIT_WORDS: Final = 15
+#: From this many words on, one lower-case word of running text makes a caption.
+_LONG_WORDS: Final = 7
+#: A colon followed by three words or more: a title or a sentence (``Strava: Leaderboard …``).
+_COLON_TEXT_RE: Final = re.compile(r"[^\W\d_]{2,}:\s+\S+\s+\S+\s+\S")
+_CJK_RE: Final = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Characters of CJK running text after which a short credit may follow (``…警察官ら＝ＡＰ``).
+_CJK_CREDIT_SEP_RE: Final = re.compile(r"\s*[\uff1d=]\s*(?=[^\uff1d=]{1,30}$)")
+#: Up to two capitalised words and a slash (``Stefan Rousseau/via ``) before an agency's name.
+_NAME_SLASH_RE: Final = re.compile(
+    r"(?:[A-ZÀ-ÞА-ЯЁІЎ][\w.\-'’]*\s+)?[A-ZÀ-ÞА-ЯЁІЎ][\w.\-'’]*\s*/\s*(?:via\s+)?$"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,9 +96,11 @@ _MAX_CREDIT_WORDS: Final = 15
 # --------------------------------------------------------------------------------------------
 
 
-def _is_caption_like(text: str) -> bool:
+def _is_caption_like(text: str) -> bool:  # noqa: PLR0911
     """Whether ``text`` reads as running text (a caption), not as a list of sources."""
-    if _SENTENCE_RE.search(text):
+    if _SENTENCE_RE.search(text) or _COLON_TEXT_RE.search(text):
+        return True
+    if len(_CJK_RE.findall(text)) > _MAX_CREDIT_WORDS:
         return True
     named = _AGENCY_RE.sub("Agency", _DOMAIN_RE.sub("Host", text))
     words = [w for w in named.split() if any(c.isalnum() for c in w)]
@@ -98,7 +112,33 @@ def _is_caption_like(text: str) -> bool:
     if any(w in _CAPTION_WORDS for w, orig in zip(lowered, words, strict=True) if orig[:1].islower()):
         return True
     lower = [w for w, orig in zip(lowered, words, strict=True) if orig[:1].islower() and w not in _PARTICLES]
-    return len(lower) * 2 > len(words) or (bool(lower) and text.rstrip().endswith("."))
+    if lower and len(words) >= _LONG_WORDS:
+        return True
+    return len(lower) * 2 > len(words) or (bool(lower) and text.rstrip(" \"'”»)").endswith("."))
+
+
+def _is_name_like(text: str) -> bool:
+    """Whether every word of ``text`` is capitalised, a particle, or holds a capital or digit."""
+    for word in text.split():
+        bare = word.strip(".,;:!?()\"'")
+        if bare[:1].islower() and bare.lower() not in _PARTICLES and bare.lower() == bare:
+            return False
+    return True
+
+
+def _agency_tail(text: str) -> int | None:
+    """Where a credit naming an agency starts at the end of a caption (``… Madrid EFE/ J.J.
+    Guillén``, ``… in Washington Stefan Rousseau/via Reuters``), or None."""
+    for match in _AGENCY_RE.finditer(text):
+        start = match.start()
+        if start == 0 or (not text[start - 1].isspace() and text[start - 1] != "/"):
+            continue
+        if name := _NAME_SLASH_RE.search(text, 0, start):
+            start = name.start()
+        tail, head = text[start:], text[:start]
+        if _is_caption_like(head) and _is_name_like(tail) and _is_credit_like(tail):
+            return start
+    return None
 
 
 def _has_evidence(text: str) -> bool:
@@ -118,7 +158,7 @@ def _caption(text: str) -> str | None:
     return caption
 
 
-def _split(text: str) -> tuple[str | None, str | None]:
+def _split(text: str) -> tuple[str | None, str | None]:  # noqa: PLR0911
     """(caption, credit) of a prepared line; either None when absent."""
     if match := _STRONG_LABEL_RE.search(text):
         return _caption(text[: match.start()]), text[match.start() :].strip() or None
@@ -126,17 +166,21 @@ def _split(text: str) -> tuple[str | None, str | None]:
         inner = match.group(1).strip()
         if _has_evidence(inner) and _is_credit_like(inner):
             return _caption(text[: match.start()]), inner
+    if (match := _CJK_CREDIT_SEP_RE.search(text)) and _CJK_RE.search(text[: match.start()]):
+        return _caption(text[: match.start()]), text[match.end() :]  # "…警察官ら＝ＡＰ"
     if _is_credit_like(text):
         return None, text
-    for match in re.finditer(r"\s+/\s+", text):  # "Protesters in Minsk / AP"
-        head, tail = text[: match.start()], text[match.end() :]
-        if _is_caption_like(head) and tail and _is_credit_like(tail):
-            return _caption(head), tail
     sentences = re.split(r"(?<=[.!?\u2026])\s+", text)
     if len(sentences) > 1:  # "Lukashenka in Minsk. REUTERS/Vasily Fedosenko"
         tail = sentences[-1]
         if _has_evidence(tail) and _is_credit_like(tail):
             return _caption(text[: len(text) - len(tail)]), tail
+    for match in re.finditer(r"\s+/\s+", text):  # "Protesters in Minsk / AP"
+        head, tail = text[: match.start()], text[match.end() :]
+        if _is_caption_like(head) and tail and _is_credit_like(tail):
+            return _caption(head), tail
+    if (start := _agency_tail(text)) is not None:
+        return _caption(text[:start]), text[start:]
     return _caption(text), None
 
 
