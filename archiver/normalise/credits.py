@@ -201,7 +201,8 @@ def split_caption_credit(raw: str | None) -> tuple[str | None, str | None]:
     Without a label: a line that reads as a list of sources (no running text) is all credit;
     else a tail that names a source (a picture agency such as Reuters, AP, AFP, EPA, dpa, Getty
     Images, Picture Alliance, imago, TASS, BelTA, TUT.BY, Shutterstock, or a web address) after
-    `` / ``, in parentheses or as the last sentence is the credit. A plain caption
+    `` / ``, in parentheses, as the last sentence, glued to the caption's end (``… Madrid EFE/
+    J.J. Guillén``) or after a Japanese ``＝`` is the credit. A plain caption
     (``Снимок носит иллюстративный характер.``) has no credit; a label with nothing after it
     (``… Фота:``) gives the credit None.
     """

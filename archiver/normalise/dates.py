@@ -107,6 +107,7 @@ def _month_table() -> dict[str, int]:
     table = {name: number for names in _MONTH_NAMES for number, name in enumerate(names, 1)}
     table.update({name[:3]: number for number, name in enumerate(_MONTH_NAMES[0], 1)})
     table["sept"] = 9
+    table.update({"травень": 5, "траўня": 5, "трауня": 5})  # Belarusian May (also typed with у)
     return table
 
 
