@@ -259,6 +259,8 @@ CREDIT_PIECES = [
     "Image:", "Photo", "photos -", "©", "(c)", "Фото:", "Крыніца", "by", "TUT.BY", "BelTA", ",", ";",
     " / ", " and ", " і ", ".", "-", "\u2014", "https://www.tut.by/a,b", "www.x.by", "&amp;", "&copy;",
     "<b>", "</b>", "\u00a0", "\u200b", " ", ":", "Source", "Credit", "e\u0301",
+    "Reuters", "AP", "picture alliance", "Getty Images", "EFE/", " in ", "Minsk", " the ", "\uff1d",
+    " | ", "(", ")", "Фота:", "Снимок носит иллюстративный характер.", "twitter.com/x", "via",
 ]  # fmt: skip
 TITLE_PIECES = [
     " | Belarus in Focus", " - Belarus in Focus", "\u2014Belarus in Focus", "BELARUS IN FOCUS", "|",
