@@ -67,9 +67,7 @@ def test_parse_published(raw: str, tz: str | None, expected: str | None) -> None
         assert result.utcoffset() == timedelta(0)
 
 
-@pytest.mark.parametrize(
-    ("raw", "context", "expected"), cases("periods", "raw", "context", "expected")
-)
+@pytest.mark.parametrize(("raw", "context", "expected"), cases("periods", "raw", "context", "expected"))
 def test_parse_period(raw: str, context: str | None, expected: list[str] | None) -> None:
     result = parse_period(raw, context=date.fromisoformat(context) if context else None)
     assert (None if result is None else [result[0].isoformat(), result[1].isoformat()]) == expected
@@ -101,9 +99,7 @@ def test_clean_author(raw: str | None, expected: str | None) -> None:
         assert clean_author(expected) == expected
 
 
-@pytest.mark.parametrize(
-    ("raw", "caption", "credit"), cases("caption_credit", "raw", "caption", "credit")
-)
+@pytest.mark.parametrize(("raw", "caption", "credit"), cases("caption_credit", "raw", "caption", "credit"))
 def test_split_caption_credit(raw: str | None, caption: str | None, credit: str | None) -> None:
     assert split_caption_credit(raw) == (caption, credit)
 
