@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,15 @@ from hypothesis import strategies as st
 from archiver.normalise import (
     body_text,
     canonical_url,
+    clean_author,
     clean_credit,
     clean_title,
     collapse_ws,
+    format_period,
+    parse_period,
     parse_published,
+    parse_stated,
+    split_caption_credit,
     strip_lead,
     to_local_iso,
     to_utc_iso,
@@ -60,6 +65,48 @@ def test_parse_published(raw: str, tz: str | None, expected: str | None) -> None
     assert (None if result is None else to_utc_iso(result)) == expected
     if result is not None:
         assert result.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(("raw", "context", "expected"), cases("periods", "raw", "context", "expected"))
+def test_parse_period(raw: str, context: str | None, expected: list[str] | None) -> None:
+    result = parse_period(raw, context=date.fromisoformat(context) if context else None)
+    assert (None if result is None else [result[0].isoformat(), result[1].isoformat()]) == expected
+
+
+def test_stated_table_uses_the_frozen_now() -> None:
+    assert table("stated")["now"] == to_utc_iso(NOW)
+
+
+@pytest.mark.parametrize(
+    ("raw", "instant", "day", "precision"), cases("stated", "raw", "instant", "day", "precision")
+)
+def test_parse_stated(raw: str, instant: str | None, day: str | None, precision: str | None) -> None:
+    result = parse_stated(raw, now=NOW)
+    if day is None:
+        assert result is None
+        return
+    assert result is not None
+    assert (None if result.instant is None else to_utc_iso(result.instant)) == instant
+    assert result.day.isoformat() == day
+    assert result.precision == precision
+    assert (result.instant is None) == (precision == "day")
+
+
+@pytest.mark.parametrize(("raw", "expected"), cases("authors", "raw", "expected"))
+def test_clean_author(raw: str | None, expected: str | None) -> None:
+    assert clean_author(raw) == expected
+    if expected is not None:
+        assert clean_author(expected) == expected
+
+
+@pytest.mark.parametrize(("raw", "caption", "credit"), cases("caption_credit", "raw", "caption", "credit"))
+def test_split_caption_credit(raw: str | None, caption: str | None, credit: str | None) -> None:
+    assert split_caption_credit(raw) == (caption, credit)
+
+
+@pytest.mark.parametrize(("text", "expected"), cases("word_count", "text", "expected"))
+def test_word_count_table(text: str, expected: int) -> None:
+    assert word_count(text) == expected
 
 
 @pytest.mark.parametrize(("raw", "expected"), cases("titles", "raw", "expected"))
@@ -112,8 +159,12 @@ def test_iso_formats(utc: str, tz: str | None, utc_iso: str, local_iso: str) -> 
 
 def test_table_sizes() -> None:
     """The brief's minimum number of golden cases per table."""
-    sizes = {name: len(table(name)["cases"]) for name in ("credits", "titles", "body_text", "canonical_url")}
-    assert sizes["credits"] >= 30
+    names = ("credits", "titles", "body_text", "canonical_url", "periods", "authors", "trend_status")
+    sizes = {name: len(table(name)["cases"]) for name in names}
+    assert sizes["periods"] >= 40
+    assert sizes["authors"] >= 20
+    assert sizes["trend_status"] >= 40
+    assert sizes["credits"] >= 60
     assert sizes["titles"] >= 20
     assert sizes["body_text"] >= 15
     assert sizes["canonical_url"] >= 10
@@ -123,6 +174,38 @@ def test_word_count() -> None:
     assert word_count("") == 0
     assert word_count("One two\n\nthree - four") == 5  # "-" is a word too
     assert word_count(body_text("<p>One</p><ul><li>two</li></ul>")) == 3  # "-" counts as a word
+
+
+def test_period_tables_cover_the_three_languages_and_year_ends() -> None:
+    raws = " ".join(row["raw"] for row in table("periods")["cases"])
+    for word in ("May", "Жнівень", "жніўня", "Май", "мая", "December 26 – January 1"):
+        assert word in raws
+    assert any(row.get("context") for row in table("periods")["cases"])
+
+
+def test_format_period_is_the_site_form() -> None:
+    assert format_period(date(2023, 5, 15), date(2023, 5, 21)) == "May 15 \u2013 May 21, 2023"
+    be = format_period(date(2021, 8, 9), date(2021, 8, 15), lang="be")
+    assert be == "Жнівень 9 \u2013 Жнівень 15, 2021"
+    assert format_period(date(2023, 5, 15), date(2023, 5, 21), lang="ru") == "Май 15 \u2013 Май 21, 2023"
+    with pytest.raises(ValueError, match="language"):
+        format_period(date(2023, 5, 15), date(2023, 5, 21), lang="de")  # type: ignore[arg-type]
+
+
+def test_parse_period_takes_a_datetime_context_by_its_date() -> None:
+    assert parse_period("May 15 \u2013 May 21", context=datetime(2023, 5, 22, 23, 0, tzinfo=UTC)) == (
+        date(2023, 5, 15),
+        date(2023, 5, 21),
+    )
+
+
+def test_parse_stated_keeps_a_date_a_date_and_parse_published_stays_legacy() -> None:
+    stated = parse_stated("2024-04-30", now=NOW)
+    assert stated is not None
+    assert stated.instant is None
+    assert stated.day == date(2024, 4, 30)
+    assert stated.precision == "day"
+    assert parse_published("2024-04-30", now=NOW) == datetime(2024, 4, 29, 21, 0, tzinfo=UTC)
 
 
 def test_unknown_timezone_is_a_configuration_error() -> None:
@@ -172,6 +255,8 @@ CREDIT_PIECES = [
     "Image:", "Photo", "photos -", "©", "(c)", "Фото:", "Крыніца", "by", "TUT.BY", "BelTA", ",", ";",
     " / ", " and ", " і ", ".", "-", "\u2014", "https://www.tut.by/a,b", "www.x.by", "&amp;", "&copy;",
     "<b>", "</b>", "\u00a0", "\u200b", " ", ":", "Source", "Credit", "e\u0301",
+    "Reuters", "AP", "picture alliance", "Getty Images", "EFE/", " in ", "Minsk", " the ", "\uff1d",
+    " | ", "(", ")", "Фота:", "Снимок носит иллюстративный характер.", "twitter.com/x", "via",
 ]  # fmt: skip
 TITLE_PIECES = [
     " | Belarus in Focus", " - Belarus in Focus", "\u2014Belarus in Focus", "BELARUS IN FOCUS", "|",
@@ -209,12 +294,82 @@ HTTP_URLS = st.builds(
 )
 
 
+PERIOD_PIECES = [
+    "May", "Sep", "Sept.", "September", "December", "January", "Жнівень", "жніўня", "Май", "мая",
+    "снежня", "15", "1", "01", "31", "29", "2023", "2022", "1994", "2101", "0016", ",", "\u2013",
+    "-", "\u2014", "\u2013 ", " ", "г.", "года", "to", "по", "с", ".", "/", "(", ")", "2023-05-15",
+]  # fmt: skip
+PERIODISH = pieces(PERIOD_PIECES, 4, 9, " ")
+CONTEXTS = st.one_of(st.none(), st.dates(), st.datetimes())
+#: The languages format_period writes.
+LANGS = st.sampled_from(["en", "ru", "be"])
+DASHES = st.sampled_from([" \u2013 ", "\u2013", " - ", "-", " \u2014 ", "\u2014"])
+
+
+@FEW
+@given(st.one_of(st.text(), PERIODISH), CONTEXTS)
+def test_parse_period_never_raises_and_gives_valid_periods(raw: str, context: date | None) -> None:
+    result = parse_period(raw, context=context)
+    if result is not None:
+        start, end = result
+        assert start <= end
+        assert 1 <= (end - start).days + 1 <= 31
+        assert start.year >= 1995
+        assert end.year <= 2100
+
+
+@FEW
+@given(st.dates(min_value=date(1995, 1, 2), max_value=date(2100, 12, 20)), LANGS, DASHES)
+def test_a_monday_to_sunday_week_is_seven_days(day: date, lang: str, dash: str) -> None:
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    shown = format_period(monday, sunday, lang=lang).replace(" \u2013 ", dash)  # type: ignore[arg-type]
+    result = parse_period(shown)
+    assert result == (monday, sunday)
+    assert (result[1] - result[0]).days + 1 == 7
+    yearless = shown.rsplit(",", 1)[0]
+    assert parse_period(yearless, context=sunday) == (monday, sunday)
+
+
+@FEW
+@given(PERIODISH, CONTEXTS)
+def test_parse_period_is_idempotent_through_formatting(raw: str, context: date | None) -> None:
+    result = parse_period(raw, context=context)
+    if result is not None:
+        assert parse_period(format_period(*result)) == result
+
+
+@FEW
+@given(st.one_of(st.text(), DATEISH))
+def test_parse_stated_is_consistent(raw: str) -> None:
+    result = parse_stated(raw, now=NOW)
+    if result is not None:
+        assert (result.instant is None) == (result.precision == "day")
+        assert date(1995, 1, 1) <= result.day <= (NOW + timedelta(days=2)).date()
+        if result.instant is not None:
+            assert result.instant.utcoffset() == timedelta(0)
+
+
+@FEW
+@given(st.one_of(st.text(), HTMLISH, CREDITISH))
+def test_split_caption_credit_never_takes_a_credit_that_cleans_to_nothing(raw: str) -> None:
+    caption, credit = split_caption_credit(raw)
+    if credit is not None:
+        assert clean_credit(credit) is not None
+    if caption is not None:
+        assert caption == caption.strip()
+        assert caption
+
+
 @FEW
 @given(st.text())
 def test_text_functions_never_raise(text: str) -> None:
     collapse_ws(text)
     clean_title(text)
     clean_credit(text)
+    clean_author(text)
+    split_caption_credit(text)
+    assert trend_status(text) in (None, "better", "worse", "unchanged")
     canonical_url(text)
     trend_status(text)
     strip_lead(text, text[: len(text) // 2])

@@ -7,20 +7,37 @@ ones that clean text are idempotent. The formats they produce are the text contr
 
 from __future__ import annotations
 
+from archiver.normalise.authors import clean_author
 from archiver.normalise.body import body_text, strip_lead, word_count
-from archiver.normalise.credits import clean_credit
-from archiver.normalise.dates import parse_published, to_local_iso, to_utc_iso
-from archiver.normalise.status import trend_status
+from archiver.normalise.credits import clean_credit, split_caption_credit
+from archiver.normalise.dates import (
+    Precision,
+    Stated,
+    parse_published,
+    parse_stated,
+    to_local_iso,
+    to_utc_iso,
+)
+from archiver.normalise.periods import format_period, parse_period
+from archiver.normalise.status import Status, trend_status
 from archiver.normalise.text import clean_title, collapse_ws
 from archiver.normalise.urls import canonical_url
 
 __all__ = [
+    "Precision",
+    "Stated",
+    "Status",
     "body_text",
     "canonical_url",
+    "clean_author",
     "clean_credit",
     "clean_title",
     "collapse_ws",
+    "format_period",
+    "parse_period",
     "parse_published",
+    "parse_stated",
+    "split_caption_credit",
     "strip_lead",
     "to_local_iso",
     "to_utc_iso",

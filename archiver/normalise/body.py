@@ -235,6 +235,29 @@ def strip_lead(body: str, lead: str) -> str:
     return rest.strip() if sep else ""
 
 
+#: Han ideographs (with extensions and compatibility forms), Hiragana, Katakana (also
+#: half-width): scripts written without spaces, where each character counts as one word.
+_CJK_RE: Final = re.compile(
+    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f]"
+)
+#: Thai, Lao, Myanmar and Khmer: written without spaces between words; a run of them counts
+#: one word per ``_SEA_CHARS_PER_WORD`` characters (rounded up).
+_SEA_RUN_RE: Final = re.compile("[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]+")
+_SEA_CHARS_PER_WORD: Final = 4
+
+
 def word_count(text: str) -> int:
-    """The number of whitespace-separated words."""
-    return len(text.split())
+    """The number of words: whitespace-separated, except in scripts written without spaces.
+
+    Each Han, Hiragana or Katakana character is a word (``日本語の記事`` is 6); a run of Thai,
+    Lao, Myanmar or Khmer counts one word per 4 characters, rounded up (an estimate: the mean
+    word is about that long); Hangul is written with spaces and counts by them. Everything
+    else counts by whitespace (``-`` of a list item is a word too).
+    """
+    cjk = len(_CJK_RE.findall(text))
+    sea = sum(-(-len(run) // _SEA_CHARS_PER_WORD) for run in _SEA_RUN_RE.findall(text))
+    if cjk:
+        text = _CJK_RE.sub(" ", text)
+    if sea:
+        text = _SEA_RUN_RE.sub(" ", text)
+    return len(text.split()) + cjk + sea
