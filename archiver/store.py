@@ -602,7 +602,7 @@ _SEEN_URL = (
     "first_seen_at = min(first_seen_at, excluded.first_seen_at)"
 )
 _MERGE_GROUPS: Final = (
-    ("site",), ("lang",), ("title", "title_raw"), ("category", "category_raw", "trend"),
+    ("site",), ("lang",), ("title", "title_raw"), ("category", "category_raw"), ("trend",),
     ("trend_status", "trend_status_raw"),
     ("published_at", "published_local", "published_raw", "published_precision"),
     ("period_start", "period_end", "period_raw"), ("author", "author_raw"), ("image_url",),
@@ -719,9 +719,19 @@ class MonthCount(NamedTuple):
     """One row of the ``articles_by_month`` view."""
 
     month: str
-    """``YYYY-MM`` of published_at (UTC)."""
+    """``YYYY-MM`` of the date key: published_at (UTC), the stated day, or the period's start."""
     articles: int
     words: int
+
+
+class StatusCount(NamedTuple):
+    """Statuses of one month (the ``status_by_trend_month`` view, summed over trends)."""
+
+    month: str
+    """``YYYY-MM`` of the date key (the week's start for a weekly article)."""
+    better: int
+    worse: int
+    unchanged: int
 
 
 class KnownArticle(NamedTuple):
@@ -1502,13 +1512,25 @@ class Archive:
             )
         ]
 
+    def status_by_month(self, trend: str | None = None) -> list[StatusCount]:
+        """better / worse / unchanged per month (the ``status_by_trend_month`` view summed over
+        trends, or of one trend key), oldest first."""
+        return [
+            StatusCount(str(month), int(better or 0), int(worse or 0), int(unchanged or 0))
+            for month, better, worse, unchanged in self.db.execute(
+                "SELECT month, sum(better), sum(worse), sum(unchanged) FROM status_by_trend_month "
+                "WHERE ? IS NULL OR trend = ? GROUP BY month ORDER BY month",
+                (trend, trend),
+            )
+        ]
+
     def stats(self) -> dict[str, object]:
         """What the archive holds.
 
         Keys: ``totals`` (articles, revisions, related_links, resolved_links, pages, rejects,
-        runs, urls: rows of article_urls), ``published`` (first, last date key: ISO 8601 UTC or
-        None), ``per_year`` and ``per_month`` (``YYYY``/``YYYY-MM`` -> articles, by the date key:
-        published_at, or the period's start where there is none; ``unknown`` year for neither),
+        runs), ``published`` (first, last date key: ISO 8601 UTC or
+        None), ``per_year`` (``YYYY`` -> articles, by the date key: published_at, or the period's
+        start where there is none; ``unknown`` for neither; per month: ``articles_by_month``),
         ``per_status`` (trend_status -> articles with a trend or a status, ``(none)`` for
         none), ``per_category`` (category -> articles, most
         first, ``(none)`` for none), ``top_credits`` (image credit -> articles, the 10 most used;
@@ -1529,7 +1551,6 @@ class Archive:
             "pages": one("SELECT count(*) FROM pages"),
             "rejects": one("SELECT count(*) FROM rejects"),
             "runs": one("SELECT count(*) FROM crawl_runs"),
-            "urls": one("SELECT count(*) FROM article_urls"),
         }
         key = date_key()
         first, last = self.db.execute(f"SELECT min({key}), max({key}) FROM articles").fetchone()
@@ -1538,13 +1559,6 @@ class Archive:
             for year, count in self.db.execute(
                 f"SELECT substr({key}, 1, 4) AS year, count(*) FROM articles "
                 "GROUP BY year ORDER BY year"
-            )
-        }
-        per_month = {
-            str(month): count
-            for month, count in self.db.execute(
-                f"SELECT substr({key}, 1, 7) AS month, count(*) FROM articles "
-                f"WHERE {key} IS NOT NULL GROUP BY month ORDER BY month"
             )
         }
         statuses = {
@@ -1578,7 +1592,6 @@ class Archive:
             "totals": totals,
             "published": {"first": first, "last": last},
             "per_year": per_year,
-            "per_month": per_month,
             "per_status": statuses,
             "per_category": per_category,
             "top_credits": top_credits,
