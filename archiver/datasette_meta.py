@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from archiver.store import SCHEMA_VERSION, date_key
+from archiver.store import SCHEMA_VERSION
 
 
 class Table(NamedTuple):
@@ -463,13 +463,14 @@ ORDER BY week_start, lang <> 'en', lang""",
         "Articles, words and sections per year of the date key (publication, UTC; the stated "
         "day of a date without a time; the week's start for an article without a timestamp), "
         "newest first.",
-        f"""SELECT
-    substr({date_key()}, 1, 4) AS year,
+        """SELECT
+    substr(CASE WHEN published_precision = 'day' THEN coalesce(published_local, published_at)
+           ELSE coalesce(published_at, period_start) END, 1, 4) AS year,
     count(*) AS articles,
     sum(word_count) AS words,
     count(DISTINCT category) AS categories
 FROM articles
-WHERE {date_key()} IS NOT NULL
+WHERE coalesce(published_at, period_start) IS NOT NULL
 GROUP BY year
 ORDER BY year DESC""",
         (),
