@@ -7,14 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 from archiver.items import ArticleItem, NotModified, RelatedLink
+from archiver.report import status_chart_svg, write_plot
 from archiver.store import Archive, StatusCount
 from tests.factories import BASE, T1, T2, T3, make_item, make_page
 
 PRO = "https://belarusinfocus.pro"
+SVG = "{http://www.w3.org/2000/svg}"
 WEEKLY_BODY = "Weekly body. " + " ".join(["monitoring"] * 40)
 
 
@@ -290,3 +293,39 @@ def test_translation_links_both_ways(archive: Archive, listing_first: bool) -> N
     before = snapshot(archive)
     archive.store_items([en, be], run_id=None, seen_at=T2)
     assert snapshot(archive) == before  # the link back is written once
+
+
+# --- the status plot --------------------------------------------------------------------------
+def test_status_chart_stacks_better_worse_unchanged_per_month() -> None:
+    statuses = [StatusCount("2023-05", 2, 1, 0), StatusCount("2023-08", 0, 0, 3)]
+    root = ElementTree.fromstring(status_chart_svg(statuses))
+    bars = [
+        (r.get("class"), r.get("data-month"), r.get("data-count"))
+        for r in root.iter(f"{SVG}rect") if (r.get("class") or "").startswith("status")
+    ]
+    assert bars == [
+        ("status status-better", "2023-05", "2"), ("status status-worse", "2023-05", "1"),
+        ("status status-unchanged", "2023-08", "3"),
+    ]
+    heights = {(b.get("data-month"), b.get("class")): float(b.get("height") or 0)
+               for b in root.iter(f"{SVG}rect") if b.get("data-count")}
+    assert heights[("2023-08", "status status-unchanged")] == pytest.approx(
+        heights[("2023-05", "status status-better")] * 1.5
+    )
+    assert "no trend statuses" in status_chart_svg([])
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".html"])
+def test_the_plot_draws_the_statuses_beside_the_articles(
+    archive: Archive, tmp_path: Path, suffix: str
+) -> None:
+    monitoring(archive)
+    path = tmp_path / f"plot{suffix}"
+    write_plot(path, archive.articles_by_month(), statuses=archive.status_by_month())
+    text = path.read_text(encoding="utf-8")
+    assert text.count('class="bar"') == 2
+    assert text.count('class="status status-') == 3
+    assert 'data-month="2023-06" data-count="1"' in text
+    plain = tmp_path / f"plain{suffix}"
+    write_plot(plain, archive.articles_by_month())
+    assert "status-" not in plain.read_text(encoding="utf-8")
