@@ -638,6 +638,12 @@ _INSERT_PAGE = (
     "sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
+_ALIAS_PAGES = (
+    "SELECT max(q.id) FROM pages AS q JOIN article_urls AS u ON u.url = q.url GROUP BY q.url "
+    "HAVING max(q.id) NOT IN (SELECT page_id FROM articles WHERE page_id IS NOT NULL)"
+)
+"""The latest page of each URL in ``article_urls`` that is no article's current page."""
+
 _SEARCH = """
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
        a.category AS category,
@@ -1649,8 +1655,10 @@ class Archive:
                 )
 
     def pages_to_reparse(self, *, batch: int = 200) -> Iterator[RawPage]:
-        """The page each article was last stored from, then the latest page of each URL that was
-        rejected as invalid and is not archived (a fixed parser may now accept it).
+        """The page each article was last stored from, then the latest page of each other URL an
+        article was seen under (``article_urls``: a page that joined an article merges again),
+        then the latest page of each URL that was rejected as invalid and is not archived (a
+        fixed parser may now accept it).
 
         Reads ``batch`` rows at a time, in pages.id order, so the archive can be written while
         iterating.
@@ -1658,6 +1666,7 @@ class Archive:
         yield from self._pages_by_id(
             "FROM pages AS p WHERE p.id > ? AND p.id IN (SELECT page_id FROM articles)", batch
         )
+        yield from self._pages_by_id(f"FROM pages AS p WHERE p.id > ? AND p.id IN ({_ALIAS_PAGES})", batch)
         yield from self._pages_by_id(
             "FROM pages AS p WHERE p.id > ? AND p.id IN ("
             " SELECT max(r.page_id) FROM rejects AS r WHERE r.kind = 'invalid' "
@@ -1668,11 +1677,12 @@ class Archive:
     def count_pages_to_reparse(self) -> int:
         """How many pages ``pages_to_reparse`` yields."""
         articles = self.db.execute("SELECT count(DISTINCT page_id) FROM articles").fetchone()[0]
+        aliases = self.db.execute(f"SELECT count(*) FROM ({_ALIAS_PAGES})").fetchone()[0]
         rejected = self.db.execute(
             "SELECT count(DISTINCT url) FROM rejects WHERE kind = 'invalid' AND page_id IS NOT NULL "
             "AND url NOT IN (SELECT url FROM articles)"
         ).fetchone()[0]
-        return int(articles) + int(rejected)
+        return int(articles) + int(aliases) + int(rejected)
 
     def archived_urls(self, urls: Iterable[str]) -> set[str]:
         """Which of ``urls`` are archived articles (or URLs an archived article was seen under)."""

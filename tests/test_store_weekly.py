@@ -329,3 +329,11 @@ def test_the_plot_draws_the_statuses_beside_the_articles(
     plain = tmp_path / f"plain{suffix}"
     write_plot(plain, archive.articles_by_month())
     assert "status-" not in plain.read_text(encoding="utf-8")
+
+
+def test_reparse_takes_the_pages_of_the_other_urls_too(archive: Archive) -> None:
+    drupal, week = drupal_and_weekly()
+    archive.store_items([drupal, week], run_id=None, seen_at=T1)
+    pages = [page.url for page in archive.pages_to_reparse()]
+    assert pages == [drupal.page.url, week.page.url]
+    assert archive.count_pages_to_reparse() == 2
