@@ -1155,6 +1155,27 @@ class Archive:
                 outcomes.append(outcome)
         return outcomes
 
+    def record_urls(self, article_url: str, urls: Iterable[str], *, seen_at: str) -> bool:
+        """Record ``urls`` as URLs the archived article at ``article_url`` (its ``url`` or any URL
+        in ``article_urls``) was seen under, at ``seen_at`` (ISO 8601 UTC): for the URLs an item
+        does not carry (a redirect's first URL, a URL whose page names the article as canonical).
+
+        A URL already recorded stays with its article (only its seen-times widen). Returns False
+        (and records nothing) when no archived article has ``article_url``.
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT article_id FROM article_urls WHERE url = ? "
+                "UNION ALL SELECT id FROM articles WHERE url = ? LIMIT 1",
+                (article_url, article_url),
+            ).fetchone()
+            if row is None:
+                return False
+            conn.executemany(
+                _SEEN_URL, [(url, int(row[0]), seen_at, seen_at) for url in dict.fromkeys(urls) if url]
+            )
+        return True
+
     def _save_page(self, conn: sqlite3.Connection, page: RawPage) -> tuple[int, str]:
         """The pages row id and sha256 for ``page``; compresses and inserts only unseen bytes.
 

@@ -337,3 +337,22 @@ def test_reparse_takes_the_pages_of_the_other_urls_too(archive: Archive) -> None
     pages = [page.url for page in archive.pages_to_reparse()]
     assert pages == [drupal.page.url, week.page.url]
     assert archive.count_pages_to_reparse() == 2
+
+
+def test_record_urls_adds_the_urls_an_item_does_not_carry(archive: Archive) -> None:
+    item = weekly("x")
+    archive.store_items([item], run_id=None, seen_at=T1)
+    redirected = "https://belarusinfocus.info/node/7136"
+    assert archive.record_urls(item.url, [redirected, redirected, ""], seen_at=T2)
+    assert archive.record_urls(redirected, [f"{PRO}/x"], seen_at=T3)  # found by an alias too
+    assert not archive.record_urls(f"{BASE}/unknown", [f"{PRO}/y"], seen_at=T3)
+    got = rows(archive, "SELECT url, first_seen_at, last_seen_at FROM article_urls ORDER BY url")
+    assert got == [
+        {"url": f"{BASE}/analytics/the-ruling-elite/x", "first_seen_at": T1, "last_seen_at": T1},
+        {"url": redirected, "first_seen_at": T2, "last_seen_at": T2},
+        {"url": f"{PRO}/x", "first_seen_at": T3, "last_seen_at": T3},
+    ]
+    # a later item fetched at the redirect's first URL joins the same article
+    again = weekly("x", url=redirected, page=make_page(redirected))
+    assert archive.store_items([again], run_id=None, seen_at=T3) == ["unchanged"]
+    assert one(archive, "SELECT count(*) FROM articles") == 1
