@@ -1434,25 +1434,28 @@ class Archive:
         return point
 
     def committed_since(self, at: str) -> set[str]:
-        """URLs whose article or reject row was committed at or after ``at`` (ISO 8601 UTC)."""
+        """URLs whose article or reject row was committed at or after ``at`` (ISO 8601 UTC),
+        with the other URLs (``article_urls``) an article was seen under since then."""
         return {
             row[0]
             for row in self.db.execute(
                 "SELECT url FROM articles WHERE last_seen_at >= ? "
+                "UNION SELECT url FROM article_urls WHERE last_seen_at >= ? "
                 "UNION SELECT url FROM rejects WHERE kind = 'invalid' AND rejected_at >= ?",
-                (at, at),
+                (at, at, at),
             )
         }
 
     def retry_urls(self, *, since: str) -> list[str]:
         """URLs that failed or were rejected at or after ``since`` (ISO 8601 UTC) and were not
-        archived after: the next run fetches them again."""
+        archived after (as an article's URL or one it was seen under): the next run fetches them
+        again."""
         return [
             row[0]
             for row in self.db.execute(
-                "SELECT r.url FROM rejects AS r LEFT JOIN articles AS a ON a.url = r.url "
+                "SELECT r.url FROM rejects AS r LEFT JOIN article_urls AS u ON u.url = r.url "
                 "WHERE r.rejected_at >= ? "
-                "GROUP BY r.url HAVING max(coalesce(a.last_seen_at, '')) < max(r.rejected_at) "
+                "GROUP BY r.url HAVING max(coalesce(u.last_seen_at, '')) < max(r.rejected_at) "
                 "ORDER BY r.url",
                 (since,),
             )
