@@ -1264,7 +1264,14 @@ class Archive:
             f"SELECT content_hash, {', '.join(_MERGE_COLUMNS)} FROM articles WHERE id = ?",
             (article_id,),
         ).fetchone()
-        stored_hash, stored = row[0], dict(zip(_MERGE_COLUMNS, row[1:], strict=True))
+        stored_hash = row[0]
+        if tuple(getattr(item, name) for name in _MERGE_COLUMNS) == tuple(row[1:]) and (
+            content_hash(item) == stored_hash
+        ):  # the same page again: the common case, without the merge
+            self._touch(conn, article_id, own_url=own_url, page_id=page_id, sha=sha, etag=etag,
+                        last_modified=last_modified, seen_at=seen_at)
+            return article_id, UNCHANGED
+        stored = dict(zip(_MERGE_COLUMNS, row[1:], strict=True))
         merged = dict(stored)
         replaced = False
         for group in _MERGE_GROUPS:
@@ -1276,13 +1283,8 @@ class Archive:
             replaced = replaced or not _lacks(ours)
         digest = _hash_values(*(merged[name] for name in HASH_FIELDS))
         if merged == stored and digest == stored_hash:
-            if own_url:
-                conn.execute(_TOUCH_ARTICLE, (seen_at, page_id, sha, etag, last_modified, article_id))
-            else:
-                conn.execute(
-                    "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
-                    (seen_at, article_id),
-                )
+            self._touch(conn, article_id, own_url=own_url, page_id=page_id, sha=sha, etag=etag,
+                        last_modified=last_modified, seen_at=seen_at)
             return article_id, UNCHANGED
         values = {**merged, "content_hash": digest, **(page_values if own_url else {})}
         if replaced:
@@ -1295,6 +1297,28 @@ class Archive:
             (*values.values(), int(replaced), seen_at, article_id),
         )
         return article_id, UPDATED
+
+    def _touch(
+        self,
+        conn: sqlite3.Connection,
+        article_id: int,
+        *,
+        own_url: bool,
+        page_id: int,
+        sha: str,
+        etag: str | None,
+        last_modified: str | None,
+        seen_at: str,
+    ) -> None:
+        """An article seen again unchanged: last_seen_at, and the page columns when the page is
+        the article's own URL's."""
+        if own_url:
+            conn.execute(_TOUCH_ARTICLE, (seen_at, page_id, sha, etag, last_modified, article_id))
+        else:
+            conn.execute(
+                "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
+                (seen_at, article_id),
+            )
 
     def _find_article(self, conn: sqlite3.Connection, item: ArticleItem) -> tuple[int, bool] | None:
         """(id, whether ``item.url`` is the row's own URL) of the archived article the item is,
