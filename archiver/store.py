@@ -349,18 +349,19 @@ _VIEW_INDEXES = (
 def date_key(prefix: str = "") -> str:
     """The SQL expression of the date an article is ordered, filtered and bucketed by.
 
-    ``published_at`` when the page stated a time; the stated calendar date when the precision
-    is ``day`` (the local date, never shifted to UTC's); ``period_start`` where there is no
-    timestamp; dates as ``YYYY-MM-DDT00:00:00Z``, so one text order and the ``--since/--until``
-    bounds hold for all three. NULL when the article has none. prefix: a table alias with its
-    dot (``a.``), a fixed identifier.
+    The stated calendar date when the precision is ``day`` (the date of ``published_local``, or
+    of ``published_at`` without it: never shifted to UTC's day); else ``published_at`` when the
+    page stated a time; else ``period_start``; dates as ``YYYY-MM-DDT00:00:00Z``, so one text
+    order and the ``--since/--until`` bounds hold for all three. NULL when the article has none.
+    prefix: a table alias with its dot (``a.``), a fixed identifier.
     """
     p = prefix
+    stated_day = f"substr(coalesce({p}published_local, {p}published_at), 1, 10)"
     return (
-        f"(CASE WHEN {p}published_at IS NULL THEN {p}period_start || 'T00:00:00Z' "
-        f"WHEN {p}published_precision = 'day' "
-        f"THEN substr(coalesce({p}published_local, {p}published_at), 1, 10) || 'T00:00:00Z' "
-        f"ELSE {p}published_at END)"
+        f"(CASE WHEN {p}published_precision = 'day' AND {stated_day} IS NOT NULL "
+        f"THEN {stated_day} || 'T00:00:00Z' "
+        f"WHEN {p}published_at IS NOT NULL THEN {p}published_at "
+        f"ELSE {p}period_start || 'T00:00:00Z' END)"
     )
 
 
@@ -391,6 +392,17 @@ _WEEKLY_ERA = (
         "UPDATE article_revisions SET trend_status_raw = trend_status, "
         f"trend_status = {_STATUS_OF_COLOUR} "
         "WHERE trend_status IS NOT NULL AND trend_status NOT IN ('better', 'worse', 'unchanged')"
+    ),
+    # the precision of what pages stated (issue 16): a time of day with seconds, with minutes, or
+    # a bare date (which the old code stored as local midnight)
+    *(
+        f"UPDATE {table} SET published_precision = CASE "
+        "WHEN published_raw GLOB '*[0-9]:[0-5][0-9]:[0-5][0-9]*' THEN 'second' "
+        "WHEN published_raw GLOB '*[0-9]:[0-5][0-9]*' THEN 'minute' "
+        "WHEN substr(coalesce(published_local, ''), 11, 9) = 'T00:00:00' THEN 'day' "
+        "ELSE 'second' END "
+        "WHERE published_at IS NOT NULL AND published_precision IS NULL"
+        for table in ("articles", "article_revisions")
     ),
     # content_hash over the schema-9 HASH_FIELDS (new columns empty), so a re-crawl of an
     # unchanged page finds its hash

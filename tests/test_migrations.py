@@ -199,9 +199,42 @@ def test_migration_9_maps_colours_fills_article_urls_and_adds_the_weekly_columns
         ):
             assert digest == hash_values(*values)
         assert archive.db.execute("SELECT count(*) FROM status_by_week").fetchone()[0] == 0
+        # the precision of what the pages stated ("November 07, 2016 10:41": minutes)
+        precisions = dict(archive.db.execute(
+            "SELECT published_precision, count(*) FROM articles WHERE published_at IS NOT NULL "
+            "GROUP BY 1"
+        ).fetchall())
+        dated = archive.db.execute(
+            "SELECT count(*) FROM articles WHERE published_at IS NOT NULL"
+        ).fetchone()[0]
+        assert precisions == {"minute": dated}
         months = archive.articles_by_month()
         assert sum(m.articles for m in months) == len(
             [row for row in before if row[0]]
         ) - archive.db.execute(
             "SELECT count(*) FROM articles WHERE published_at IS NULL AND period_start IS NULL"
         ).fetchone()[0]
+
+
+def test_migration_9_keeps_a_bare_date_on_its_day(tmp_path: Path) -> None:
+    db = old_archive(SCHEMA_VERSION - 1, tmp_path)
+    with sqlite3.connect(db) as conn:
+        article_id = conn.execute("SELECT min(id) FROM articles").fetchone()[0]
+        conn.execute(  # what the old code made of a page stating only "1 December 2019"
+            "UPDATE articles SET published_raw = '1 December 2019', "
+            "published_at = '2019-11-30T21:00:00Z', published_local = '2019-12-01T00:00:00+03:00' "
+            "WHERE id = ?",
+            (article_id,),
+        )
+    conn.close()
+    with Archive(db) as archive:
+        row = archive.db.execute(
+            "SELECT published_precision, published_at FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        assert row == ("day", "2019-11-30T21:00:00Z")  # kept as stored, read as its day
+        assert "2019-12" in {m.month for m in archive.articles_by_month()}
+        assert "2019-11" not in {m.month for m in archive.articles_by_month()}
+        exported = archive.iter_articles(
+            since="2019-12-01T00:00:00Z", until="2019-12-02T00:00:00Z", fields=("id",)
+        )
+        assert list(exported) == [{"id": article_id}]

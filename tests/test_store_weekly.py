@@ -356,3 +356,12 @@ def test_record_urls_adds_the_urls_an_item_does_not_carry(archive: Archive) -> N
     again = weekly("x", url=redirected, page=make_page(redirected))
     assert archive.store_items([again], run_id=None, seen_at=T3) == ["unchanged"]
     assert one(archive, "SELECT count(*) FROM articles") == 1
+
+
+def test_a_bare_date_without_an_instant_is_dated_by_its_day(archive: Archive) -> None:
+    item = make_item("d", published_at=None, published_local="2024-04-30", published_raw="30.04.2024",
+                     published_precision="day")
+    archive.store_items([item], run_id=None, seen_at=T1)
+    assert [m.month for m in archive.articles_by_month()] == ["2024-04"]
+    assert archive.stats()["published"] == {"first": "2024-04-30T00:00:00Z",
+                                            "last": "2024-04-30T00:00:00Z"}
