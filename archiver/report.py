@@ -173,6 +173,22 @@ def status_chart_svg(statuses: Sequence[StatusCount], *, title: str = STATUS_TIT
     return "\n".join(out)
 
 
+def charts_svg(
+    months: Sequence[MonthCount], statuses: Sequence[StatusCount], *, title: str = "Articles per month"
+) -> str:
+    """The articles chart alone (no statuses), or one SVG of twice the height holding it and the
+    status chart below it."""
+    chart = bar_chart_svg(months, title=title)
+    if not statuses:
+        return chart
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {2 * HEIGHT}" '
+        f'width="{WIDTH}" height="{2 * HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}; {escape(STATUS_TITLE)}">\n{chart}\n'
+        f'<g transform="translate(0 {HEIGHT})">\n{status_chart_svg(statuses)}\n</g>\n</svg>'
+    )
+
+
 def _x_labels(axis: Sequence[str], slot: float, base: float) -> list[str]:
     """Labels under the bars: every month when there is room, else years (every k-th)."""
     if slot >= MIN_LABEL_GAP * 1.3:
@@ -239,7 +255,7 @@ td, th {{ padding: 0.15em 0.8em; text-align: right; border-bottom: 1px solid {GR
 <h1>{escape(title)}</h1>
 <p>{escape(summary)}</p>
 <figure>
-{bar_chart_svg(ordered, title=title)}
+{charts_svg(ordered, statuses, title=title)}
 </figure>
 <details>
 <summary>The numbers</summary>
@@ -265,11 +281,7 @@ def _status_section(statuses: Sequence[StatusCount]) -> str:
         f"<td>{m.unchanged:,}</td></tr>"
         for m in ordered
     )
-    return f"""<h2>{escape(STATUS_TITLE)}</h2>
-<figure>
-{status_chart_svg(ordered)}
-</figure>
-<details>
+    return f"""<details>
 <summary>The status numbers</summary>
 <table>
 <thead><tr><th>month</th><th>better</th><th>worse</th><th>unchanged</th></tr></thead>
@@ -305,14 +317,7 @@ def write_plot(
     """
     check_plot_path(path)
     if path.suffix.lower() == ".svg":
-        chart = bar_chart_svg(months, title=title)
-        if statuses:
-            chart = (
-                f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {2 * HEIGHT}" '
-                f'width="{WIDTH}" height="{2 * HEIGHT}">\n{chart}\n'
-                f'<g transform="translate(0 {HEIGHT})">\n{status_chart_svg(statuses)}\n</g>\n</svg>'
-            )
-        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + chart + "\n"
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + charts_svg(months, statuses, title=title) + "\n"
     else:
         text = html_page(months, title=title, statuses=statuses)
     path.write_text(text, encoding="utf-8")

@@ -4,6 +4,7 @@ translation links both ways."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -326,6 +327,10 @@ def test_the_plot_draws_the_statuses_beside_the_articles(
     assert text.count('class="bar"') == 2
     assert text.count('class="status status-') == 3
     assert 'data-month="2023-06" data-count="1"' in text
+    inline = re.search(r"<svg.*</svg>", text, flags=re.DOTALL)  # one SVG holds both charts
+    assert inline is not None
+    root = ElementTree.fromstring(inline.group(0))  # noqa: S314 (our own output)
+    assert len([r for r in root.iter(f"{SVG}rect") if r.get("data-month")]) == 5
     plain = tmp_path / f"plain{suffix}"
     write_plot(plain, archive.articles_by_month())
     assert "status-" not in plain.read_text(encoding="utf-8")
