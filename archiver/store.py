@@ -1247,11 +1247,11 @@ class Archive:
         The item is found by ``_find_article``. Its fields merge into the stored row by
         _MERGE_GROUPS: a group the item lacks never erases a stored value; an item at the row's
         own URL (``articles.url``) replaces the groups it has, an item that joins the row under
-        another URL (an alias, the same text) only fills groups the row lacks. Nothing new:
-        ``unchanged`` (the page columns follow an item at the row's own URL). Only groups the row
-        lacked filled in: ``updated`` in place (no revision: nothing is lost). A stored value
-        replaced: ``updated`` with a revision (the old version and its links to
-        article_revisions).
+        another URL (an alias, the same text) only fills groups the row lacks. No content
+        (HASH_FIELDS) changed: ``unchanged`` (raw columns and the page columns of an item at the
+        row's own URL are kept in step in place). Only content the row lacked filled in:
+        ``updated`` in place (no revision: nothing is lost). A stored content value replaced:
+        ``updated`` with a revision (the old version and its links to article_revisions).
         """
         etag, last_modified = http_validators(item.page.headers)
         page_values: dict[str, object] = {
@@ -1285,19 +1285,23 @@ class Archive:
             return article_id, UNCHANGED
         stored = dict(zip(_MERGE_COLUMNS, row[1:], strict=True))
         merged = dict(stored)
-        replaced = False
         for group in _MERGE_GROUPS:
             theirs = tuple(getattr(item, name) for name in group)
             ours = tuple(stored[name] for name in group)
             if _lacks(theirs) or theirs == ours or not (own_url or _lacks(ours)):
                 continue
             merged.update(zip(group, theirs, strict=True))
-            replaced = replaced or not _lacks(ours)
         digest = _hash_values(*(merged[name] for name in HASH_FIELDS))
         if merged == stored and digest == stored_hash:
             self._touch(conn, article_id, own_url=own_url, page_id=page_id, sha=sha, etag=etag,
                         last_modified=last_modified, seen_at=seen_at)
             return article_id, UNCHANGED
+        # a revision only when a stored content value is replaced; raw text (title_raw, ...) and
+        # values the row lacked are written in place
+        replaced = any(
+            not _lacks((stored[name],)) and merged[name] != stored[name] for name in HASH_FIELDS
+        )
+        outcome = UNCHANGED if digest == stored_hash else UPDATED
         values = {**merged, "content_hash": digest, **(page_values if own_url else {})}
         if replaced:
             self._save_revision(conn, article_id, item, seen_at)
@@ -1308,7 +1312,7 @@ class Archive:
             "last_seen_at = max(last_seen_at, ?) WHERE id = ?",
             (*values.values(), int(replaced), seen_at, article_id),
         )
-        return article_id, UPDATED
+        return article_id, outcome
 
     def _touch(
         self,

@@ -370,3 +370,13 @@ def test_a_bare_date_without_an_instant_is_dated_by_its_day(archive: Archive) ->
     assert [m.month for m in archive.articles_by_month()] == ["2024-04"]
     assert archive.stats()["published"] == {"first": "2024-04-30T00:00:00Z",
                                             "last": "2024-04-30T00:00:00Z"}
+
+
+def test_a_raw_text_change_alone_is_no_revision(archive: Archive) -> None:
+    archive.store_items([make_item("a")], run_id=None, seen_at=T1)
+    renamed = make_item("a", title_raw="Title a – Belarus in Focus", published_precision="minute")
+    assert archive.store_items([renamed], run_id=None, seen_at=T2) == ["unchanged"]
+    row = rows(archive, "SELECT title_raw, published_precision, revision, updated_at FROM articles")
+    assert row == [{"title_raw": "Title a – Belarus in Focus", "published_precision": "minute",
+                    "revision": 1, "updated_at": T1}]
+    assert one(archive, "SELECT count(*) FROM article_revisions") == 0
