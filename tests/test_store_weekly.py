@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from archiver.datasette_meta import QUERIES, TABLES
 from archiver.items import ArticleItem, NotModified, RelatedLink
 from archiver.report import status_chart_svg, write_plot
 from archiver.store import Archive, StatusCount
@@ -380,3 +381,20 @@ def test_a_raw_text_change_alone_is_no_revision(archive: Archive) -> None:
     assert row == [{"title_raw": "Title a – Belarus in Focus", "published_precision": "minute",
                     "revision": 1, "updated_at": T1}]
     assert one(archive, "SELECT count(*) FROM article_revisions") == 0
+
+
+def test_the_canned_datasette_queries_answer_how_a_trend_moved(archive: Archive) -> None:
+    monitoring(archive)
+    moves = QUERIES["trend_moves"]
+    got = archive.db.execute(moves.sql, {"trend": "ruling-elite", "year": "2023"}).fetchall()
+    assert got == [("2023-05", 1, 1, 0, 0, 3), ("2023-06", 0, 0, 1, 0, 1)]
+    weeks = QUERIES["trend_weeks"]
+    got = archive.db.execute(weeks.sql, {"trend": "ruling-elite", "year": "2023"}).fetchall()
+    assert [(w[0], w[2], w[3]) for w in got] == [
+        ("2023-05-15", "better", "en"), ("2023-05-15", "better", "ru"),
+        ("2023-05-22", "worse", "en"), ("2023-06-05", "unchanged", "en"),
+    ]
+    assert archive.db.execute(moves.sql, {"trend": "ruling-elite", "year": "2022"}).fetchall() == []
+    facets = TABLES["articles"].extra["facets"]
+    assert "trend" in facets
+    assert "trend_status" in facets
