@@ -52,9 +52,12 @@ ARTICLE_COLUMNS: Final[Mapping[str, str]] = {
     "site": "Site host, e.g. belarusinfocus.info",
     "lang": "Language code, e.g. en",
     "title": "Title: plain text, NFC, whitespace collapsed, site suffix removed",
-    "category": "Section as shown, e.g. Politics; NULL when none",
-    "trend_status": "Colour word of the trend marker (green, red, ...); NULL when none",
-    "published_at": f"Publication time, {_UTC}",
+    "category": "The trend's or section's name as the page shows it (The ruling elite, Кіруючы "
+                "клас, Politics); NULL when none",
+    "trend_status": "better, worse or unchanged (the status sentence, the Drupal '(The situation "
+                    "has improved)' line, or green/red markers); NULL when none or not understood",
+    "published_at": f"Publication time, {_UTC}; only from a time the page or feed states "
+                    "(never made up from a week); NULL for a weekly article without one",
     "published_local": "Publication time in the site's timezone, ISO 8601 with offset (+03:00)",
     "published_raw": "The date text as shown on the page, e.g. November 07, 2016 10:41",
     "image_url": "Absolute URL of the lead image; NULL when none",
@@ -77,12 +80,30 @@ ARTICLE_COLUMNS: Final[Mapping[str, str]] = {
     "page_sha256": "pages.sha256 of that page",
     "http_etag": "ETag of that page's response (sent back as If-None-Match), or NULL",
     "http_last_modified": "Last-Modified of that response, an HTTP date, or NULL",
+    "trend": "One key per trend across languages and renamed slugs (ruling-elite, ...); NULL when "
+             "none",
+    "period_start": "First day of the monitored week, YYYY-MM-DD; NULL without a period",
+    "period_end": "Last day of the monitored week, YYYY-MM-DD",
+    "period_raw": "The week as shown, e.g. 'May 15 – May 21, 2023' or 'Жнівень 9 – Жнівень 15, "
+                  "2021'",
+    "author": "The author's name from the byline, without its label (Zmicier Kuchlej)",
+    "author_raw": "The byline as shown, e.g. 'By Zmicier Kuchlej'",
+    "published_precision": "What the page stated: second, minute or day (a calendar date: its "
+                           "day is never shifted in views or exports)",
+    "image_caption": "The lead image's caption without its credit",
 }
 
-_LINK_KIND = "similar ('Similar articles'), trend ('Recent trends' sidebar) or inline (in the body)"
+_LINK_KIND = (
+    "similar ('Similar articles'), trend ('Recent trends' sidebar), inline (in the body) or "
+    "translation (the same article in another language, both ways)"
+)
 _FIRST_SEEN_LINK = f"When the link was first seen, {_UTC}"
 _LAST_SEEN_LINK = f"When the link was last seen, {_UTC}"
-_MONTHS = "Dates are those of published_at (UTC)."
+_MONTHS = (
+    "Dates are the date key: published_at (UTC), the stated day of a date without a time, or "
+    "the week's start (period_start) for an article without a timestamp."
+)
+_DATE_KEY = "the date key (published_at, the stated day, or period_start)"
 
 
 def _as_in_articles(*names: str) -> dict[str, str]:
@@ -93,15 +114,17 @@ def _as_in_articles(*names: str) -> dict[str, str]:
 TABLES: Final[Mapping[str, Table]] = {
     "articles": Table(
         "Articles",
-        "One row per article URL, its current version. Search it (full-text over title, lead and "
+        "One row per article (whatever host, slash, query or alias reached it: article_urls), its "
+        "current version. Search it (full-text over title, lead and "
         'body, FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT, title:word) or facet it by '
-        "category, image credit and publication date.",
+        "category, trend, status, image credit, week and publication date.",
         ARTICLE_COLUMNS,
         {
             "fts_table": "articles_fts",
             "fts_pk": "id",
             "searchmode": "raw",
-            "facets": ["category", "image_credit", {"date": "published_at"}],
+            "facets": ["category", "trend", "trend_status", "image_credit",
+                       {"date": "published_at"}],
             "sort_desc": "published_at",
             "label_column": "title",
         },
@@ -132,7 +155,9 @@ TABLES: Final[Mapping[str, Table]] = {
             **_as_in_articles(
                 "title", "category", "trend_status", "published_at", "published_local",
                 "published_raw", "image_url", "image_credit", "lead", "body", "word_count",
-                "content_hash", "page_id", "page_sha256",
+                "content_hash", "page_id", "page_sha256", "trend", "trend_status_raw",
+                "period_start", "period_end", "period_raw", "author", "author_raw",
+                "published_precision", "image_caption",
             ),
             "valid_from": f"When this version was stored (its updated_at), {_UTC}",
             "replaced_at": f"When the next version replaced it, {_UTC}",
@@ -140,6 +165,19 @@ TABLES: Final[Mapping[str, Table]] = {
                        "kind}",
         },
         {"sort_desc": "replaced_at"},
+    ),
+    "article_urls": Table(
+        "Article URLs",
+        "Every URL an article was seen under (its canonical url, the other host, www, a trailing "
+        "slash, ?page=N, an old section alias, a root-level slug, a re-publication with the same "
+        "text), with first and last seen.",
+        {
+            "url": "The URL as seen (unique)",
+            "article_id": "The article (articles.id)",
+            "first_seen_at": f"When a crawl first stored the article under it, {_UTC}",
+            "last_seen_at": f"When a crawl last saw the article under it, {_UTC}",
+        },
+        {"sort_desc": "last_seen_at", "label_column": "url"},
     ),
     "pages": Table(
         "Raw pages",
@@ -240,8 +278,8 @@ TABLES: Final[Mapping[str, Table]] = {
         "Articles by month (view)",
         f"One row per month with dated articles, oldest first. {_MONTHS}",
         {
-            "month": "YYYY-MM of published_at (UTC)",
-            "articles": "Articles published that month",
+            "month": f"YYYY-MM of {_DATE_KEY}",
+            "articles": "Articles of that month",
             "words": "The sum of their word_count",
         },
     ),
@@ -253,8 +291,8 @@ TABLES: Final[Mapping[str, Table]] = {
             "category": "As in articles (NULL: no section)",
             "articles": "Articles in the section",
             "words": "The sum of their word_count",
-            "first_published_at": f"The first publication in it, {_UTC}",
-            "last_published_at": f"The latest publication in it, {_UTC}",
+            "first_published_at": f"The earliest {_DATE_KEY} in it, {_UTC}",
+            "last_published_at": f"The latest {_DATE_KEY} in it, {_UTC}",
         },
     ),
     "image_credits": Table(
@@ -264,8 +302,8 @@ TABLES: Final[Mapping[str, Table]] = {
         {
             "credit": "One source as credited, e.g. TUT.BY",
             "articles": "Articles whose lead image credits it (alone or with others)",
-            "first_published_at": f"The first of those articles, {_UTC}",
-            "last_published_at": f"The latest of those articles, {_UTC}",
+            "first_published_at": f"The earliest {_DATE_KEY} of those articles, {_UTC}",
+            "last_published_at": f"The latest {_DATE_KEY} of those articles, {_UTC}",
         },
     ),
     "link_graph": Table(
@@ -281,6 +319,69 @@ TABLES: Final[Mapping[str, Table]] = {
             "last_seen_at": _LAST_SEEN_LINK,
         },
         {"facets": ["kind"]},
+    ),
+    "status_by_week": Table(
+        "Status by week (view)",
+        "The weekly monitoring: one row per article with a period (each language its own row), "
+        "by week, trend and language.",
+        {
+            "week_start": "period_start: first day of the week, YYYY-MM-DD",
+            "week_end": "period_end: last day of the week, YYYY-MM-DD",
+            "trend": "The trend key (ruling-elite, ...)",
+            "category": "The trend's name as the page shows it",
+            "status": "trend_status: better, worse or unchanged; NULL when none or not understood",
+            "article_id": "articles.id",
+            "title": "The article's title",
+            "url": "The article's URL",
+            "lang": "The language of the article's text (en, ru, be)",
+        },
+        {"facets": ["trend", "status", "lang"], "sort_desc": "week_start"},
+    ),
+    "status_by_trend_month": Table(
+        "Status by trend and month (view)",
+        "How each trend moved: per month (of the week's start) and trend, the number of weeks "
+        "the situation got better, worse or did not change (a week's language versions count "
+        f"once). {_MONTHS}",
+        {
+            "month": f"YYYY-MM of {_DATE_KEY}",
+            "trend": "The trend key",
+            "better": "Weeks (or dated articles) whose status was better",
+            "worse": "Weeks (or dated articles) whose status was worse",
+            "unchanged": "Weeks (or dated articles) whose status was unchanged",
+            "articles": "Articles of the trend that month, every language",
+        },
+        {"facets": ["trend"]},
+    ),
+    "monitoring_issues": Table(
+        "Monitoring issues (view)",
+        "One row per monitored week: the week's articles across trends and languages form its "
+        "issue.",
+        {
+            "week_start": "First day of the week, YYYY-MM-DD",
+            "week_end": "Last day of the week, YYYY-MM-DD",
+            "articles": "Articles of that week, every trend and language",
+            "trend_count": "Trends covered",
+            "trends": "The trend keys covered, comma-separated, sorted",
+            "languages": "The languages, comma-separated, sorted",
+        },
+        {"sort_desc": "week_start"},
+    ),
+    "issue_links": Table(
+        "Issue links (view)",
+        "Links of kind issue: every article of a week links to every other article of the same "
+        "week (across trends and languages); computed, not stored in related_links.",
+        {
+            "source_id": "articles.id of one article of the week",
+            "source_url": "Its URL",
+            "source_title": "Its title",
+            "target_url": "The URL of another article of the same week",
+            "target_id": "Its articles.id",
+            "target_title": "Its title",
+            "kind": "Always issue",
+            "week_start": "The week's first day, YYYY-MM-DD",
+            "target_trend": "The other article's trend key",
+            "target_lang": "The other article's language",
+        },
     ),
 }
 """Every table and view of the archive (schema version ``SCHEMA_VERSION``), by name."""
@@ -327,7 +428,8 @@ ORDER BY direction DESC, kind, position, url""",
     ),
     "per_month": CannedQuery(
         "Articles per month",
-        "Articles and words per month of publication (UTC), oldest first; year (e.g. 2020) "
+        "Articles and words per month (of the date key: publication, UTC, or the week's "
+        "start), oldest first; year (e.g. 2020) "
         "narrows it to one year, empty for all.",
         """SELECT month, articles, words, words / articles AS words_per_article
 FROM articles_by_month
@@ -335,16 +437,40 @@ WHERE :year = '' OR substr(month, 1, 4) = :year
 ORDER BY month""",
         ("year",),
     ),
+    "trend_moves": CannedQuery(
+        "How did a trend move?",
+        "Month by month, the weeks a trend (its key, e.g. ruling-elite) got better, worse or did "
+        "not change in a year (e.g. 2023; empty for every year), and the balance (better - worse). "
+        "How did the ruling-elite trend move in 2023? trend=ruling-elite, year=2023.",
+        """SELECT month, better, worse, unchanged, better - worse AS balance, articles
+FROM status_by_trend_month
+WHERE trend = :trend AND (:year = '' OR substr(month, 1, 4) = :year)
+ORDER BY month""",
+        ("trend", "year"),
+    ),
+    "trend_weeks": CannedQuery(
+        "A trend week by week",
+        "Every week of a trend (its key, e.g. ruling-elite) in a year (e.g. 2023; empty for "
+        "every year), English first, with the status and the article.",
+        """SELECT week_start, week_end, status, lang, title, url
+FROM status_by_week
+WHERE trend = :trend AND (:year = '' OR substr(week_start, 1, 4) = :year)
+ORDER BY week_start, lang <> 'en', lang""",
+        ("trend", "year"),
+    ),
     "per_year": CannedQuery(
         "Articles per year",
-        "Articles, words and sections per year of publication (UTC), newest first.",
+        "Articles, words and sections per year of the date key (publication, UTC; the stated "
+        "day of a date without a time; the week's start for an article without a timestamp), "
+        "newest first.",
         """SELECT
-    substr(published_at, 1, 4) AS year,
+    substr(CASE WHEN published_precision = 'day' THEN coalesce(published_local, published_at)
+           ELSE coalesce(published_at, period_start) END, 1, 4) AS year,
     count(*) AS articles,
     sum(word_count) AS words,
     count(DISTINCT category) AS categories
 FROM articles
-WHERE published_at IS NOT NULL
+WHERE coalesce(published_at, period_start) IS NOT NULL
 GROUP BY year
 ORDER BY year DESC""",
         (),

@@ -1,9 +1,12 @@
-"""Pictures of the archive: articles per month as an SVG bar chart, alone or in an HTML page.
+"""Pictures of the archive: articles per month as an SVG bar chart, and beside it the weekly
+monitoring's statuses per month (better / worse / unchanged, stacked), alone or in an HTML page.
 
-Pure functions of the month counts (``Archive.articles_by_month()``); the output is
-self-contained (no scripts, no external files, no dependencies) and the same for the same input.
-Each month with articles is one ``<rect class="bar">`` with ``data-month`` and ``data-articles``
-and a ``<title>`` tooltip; months without articles are gaps on a continuous time axis.
+Pure functions of the month counts (``Archive.articles_by_month()``, ``Archive.status_by_month()``);
+the output is self-contained (no scripts, no external files, no dependencies) and the same for the
+same input. Each month with articles is one ``<rect class="bar">`` with ``data-month`` and
+``data-articles`` and a ``<title>`` tooltip; each status of a month is one
+``<rect class="status status-better">`` (or ``-worse``, ``-unchanged``) with ``data-month`` and
+``data-count``; months without any are gaps on a continuous time axis.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Final
 
-from archiver.store import MonthCount
+from archiver.store import MonthCount, StatusCount
 
 PLOT_SUFFIXES: Final = (".svg", ".html", ".htm")
 """The file name endings ``write_plot`` knows (case-insensitive)."""
@@ -30,6 +33,9 @@ GRID_COLOUR: Final = "#d9d9d9"
 TEXT_COLOUR: Final = "#333333"
 MIN_LABEL_GAP: Final = 36.0
 """The least horizontal room for one x-axis label, in SVG user units."""
+STATUS_COLOURS: Final = (("better", "#2e8b57"), ("worse", "#c0392b"), ("unchanged", "#9e9e9e"))
+"""The statuses, bottom to top of a stacked bar, and their colours."""
+STATUS_TITLE: Final = "Trend status per month (weeks better / worse / unchanged)"
 _MONTH: Final = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -105,6 +111,84 @@ def bar_chart_svg(months: Sequence[MonthCount], *, title: str = "Articles per mo
     return "\n".join(out)
 
 
+def status_chart_svg(statuses: Sequence[StatusCount], *, title: str = STATUS_TITLE) -> str:
+    """An SVG document: per month, one stacked bar of the weeks better, worse and unchanged
+    (``Archive.status_by_month()``), a y axis of weeks, years below, a legend."""
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" '
+            f'font-family="sans-serif" font-size="11" fill="{TEXT_COLOUR}">'
+        ),
+        f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
+    ]
+    for n, (name, colour) in enumerate(STATUS_COLOURS):
+        key_x = WIDTH - RIGHT - 270 + n * 90
+        out.append(f'<rect x="{key_x}" y="12" width="10" height="10" fill="{colour}"/>'
+                   f'<text x="{key_x + 14}" y="21">{name}</text>')
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    base = TOP + plot_h
+    ordered = [m for m in sorted(statuses) if _MONTH.fullmatch(m.month)
+               and m.better + m.worse + m.unchanged > 0]
+    if not ordered:
+        out.append(f'<text x="{WIDTH / 2}" y="{TOP + plot_h / 2}" text-anchor="middle">'
+                   "no trend statuses</text>")
+        out.append("</svg>")
+        return "\n".join(out)
+    axis = month_range(ordered[0].month, ordered[-1].month)
+    slot = plot_w / len(axis)
+    highest = max(m.better + m.worse + m.unchanged for m in ordered)
+    step = nice_step(highest)
+    top = max(step, math.ceil(highest / step) * step)
+    scale = plot_h / top
+    for tick in range(0, top + 1, step):
+        y = _num(base - tick * scale)
+        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" '
+                   f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dy="0.35em">{tick}</text>')
+    out.append(f'<text transform="translate(14 {TOP + plot_h / 2}) rotate(-90)" '
+               'text-anchor="middle">weeks</text>')
+    out.extend(_x_labels(axis, slot, base))
+    position = {month: index for index, month in enumerate(axis)}
+    width = max(slot * 0.8, 0.5)
+    for entry in ordered:
+        x = LEFT + position[entry.month] * slot + (slot - width) / 2
+        bottom = float(base)
+        for name, colour in STATUS_COLOURS:
+            value = int(getattr(entry, name))
+            if not value:
+                continue
+            height = value * scale
+            bottom -= height
+            tip = f"{entry.month}: {value:,} {name}"
+            out.append(
+                f'<rect class="status status-{name}" data-month="{escape(entry.month)}" '
+                f'data-count="{value}" x="{_num(x)}" y="{_num(bottom)}" width="{_num(width)}" '
+                f'height="{_num(height)}" fill="{colour}"><title>{escape(tip)}</title></rect>'
+            )
+    out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}" '
+               f'stroke="{TEXT_COLOUR}" stroke-width="1"/>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def charts_svg(
+    months: Sequence[MonthCount], statuses: Sequence[StatusCount], *, title: str = "Articles per month"
+) -> str:
+    """The articles chart alone (no statuses), or one SVG of twice the height holding it and the
+    status chart below it."""
+    chart = bar_chart_svg(months, title=title)
+    if not statuses:
+        return chart
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {2 * HEIGHT}" '
+        f'width="{WIDTH}" height="{2 * HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}; {escape(STATUS_TITLE)}">\n{chart}\n'
+        f'<g transform="translate(0 {HEIGHT})">\n{status_chart_svg(statuses)}\n</g>\n</svg>'
+    )
+
+
 def _x_labels(axis: Sequence[str], slot: float, base: float) -> list[str]:
     """Labels under the bars: every month when there is room, else years (every k-th)."""
     if slot >= MIN_LABEL_GAP * 1.3:
@@ -133,8 +217,14 @@ def _empty_chart(out: list[str], plot_h: float) -> str:
     return "\n".join(out)
 
 
-def html_page(months: Sequence[MonthCount], *, title: str = "Articles per month") -> str:
-    """A self-contained HTML page: the chart inline, a summary line and the numbers in a table."""
+def html_page(
+    months: Sequence[MonthCount],
+    *,
+    title: str = "Articles per month",
+    statuses: Sequence[StatusCount] = (),
+) -> str:
+    """A self-contained HTML page: the chart inline (and the status chart after it when there are
+    ``statuses``), a summary line and the numbers in tables."""
     ordered = sorted(months)
     if ordered:
         total = sum(m.articles for m in ordered)
@@ -165,7 +255,7 @@ td, th {{ padding: 0.15em 0.8em; text-align: right; border-bottom: 1px solid {GR
 <h1>{escape(title)}</h1>
 <p>{escape(summary)}</p>
 <figure>
-{bar_chart_svg(ordered, title=title)}
+{charts_svg(ordered, statuses, title=title)}
 </figure>
 <details>
 <summary>The numbers</summary>
@@ -176,8 +266,30 @@ td, th {{ padding: 0.15em 0.8em; text-align: right; border-bottom: 1px solid {GR
 </tbody>
 </table>
 </details>
-</body>
+{_status_section(statuses)}</body>
 </html>
+"""
+
+
+def _status_section(statuses: Sequence[StatusCount]) -> str:
+    """The status chart and its numbers as HTML, or nothing when there are no statuses."""
+    ordered = sorted(statuses)
+    if not ordered:
+        return ""
+    rows = "\n".join(
+        f"<tr><td>{escape(m.month)}</td><td>{m.better:,}</td><td>{m.worse:,}</td>"
+        f"<td>{m.unchanged:,}</td></tr>"
+        for m in ordered
+    )
+    return f"""<details>
+<summary>The status numbers</summary>
+<table>
+<thead><tr><th>month</th><th>better</th><th>worse</th><th>unchanged</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+</details>
 """
 
 
@@ -189,15 +301,23 @@ def check_plot_path(path: Path) -> None:
         raise ValueError(f"cannot plot to {path.name}: the plot is written as .svg or .html{hint}")
 
 
-def write_plot(path: Path, months: Sequence[MonthCount], *, title: str = "Articles per month") -> None:
+def write_plot(
+    path: Path,
+    months: Sequence[MonthCount],
+    *,
+    title: str = "Articles per month",
+    statuses: Sequence[StatusCount] = (),
+) -> None:
     """Write the chart to ``path``: ``.svg`` an SVG file, ``.html``/``.htm`` a page around it.
 
+    statuses: ``Archive.status_by_month()``; when any, the status chart is drawn beside the
+    articles chart (below it: in the SVG file, both charts in one SVG of twice the height).
     Raises ValueError for any other ending (PNG included: convert the SVG, e.g. with
     ``rsvg-convert``), OSError when the file cannot be written.
     """
     check_plot_path(path)
     if path.suffix.lower() == ".svg":
-        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + bar_chart_svg(months, title=title) + "\n"
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + charts_svg(months, statuses, title=title) + "\n"
     else:
-        text = html_page(months, title=title)
+        text = html_page(months, title=title, statuses=statuses)
     path.write_text(text, encoding="utf-8")

@@ -48,24 +48,31 @@ PAGE_ZLIB_LEVEL: Final = 1
 """zlib level for page bodies: 1 is ~2.5x faster than 6 for ~25 % more bytes on HTML."""
 
 HASH_FIELDS: Final = (
-    "title", "category", "trend_status", "published_at", "image_url", "image_credit", "lead", "body",
+    "title", "category", "trend", "trend_status", "published_at", "period_start", "period_end",
+    "author", "image_url", "image_credit", "image_caption", "lead", "body",
 )
-"""The normalised fields whose values make up ``articles.content_hash``, in this order."""
+"""The normalised fields whose values make up ``articles.content_hash``, in this order (schema 9;
+migration 9 recomputes the hashes of older rows)."""
 
 REVISION_COLUMNS: Final = (
     "title", "category", "trend_status", "published_at", "published_local", "published_raw",
     "image_url", "image_credit", "lead", "body", "word_count", "content_hash", "page_id",
-    "page_sha256",
+    "page_sha256", "trend", "trend_status_raw", "period_start", "period_end", "period_raw",
+    "author", "author_raw", "published_precision", "image_caption",
 )
 """The article columns copied into ``article_revisions`` when the content changes."""
 
 COVERAGE_FIELDS: Final = (
-    "title", "category", "trend_status", "published_at", "image_url", "image_credit", "lead", "body",
+    "title", "category", "trend", "trend_status", "published_at", "period_start", "author",
+    "image_url", "image_credit", "image_caption", "lead", "body",
 )
 """The fields whose share of non-empty values ``Archive.stats`` reports."""
 
-LINK_KINDS: Final = ("similar", "trend", "inline")
-"""The documented values of ``related_links.kind``."""
+LINK_KINDS: Final = ("similar", "trend", "inline", "translation")
+"""The documented values of ``related_links.kind`` (``issue`` links are the ``issue_links`` view)."""
+
+TREND_STATUSES: Final = ("better", "worse", "unchanged")
+"""The values of ``articles.trend_status`` (NULL: none shown, or not understood)."""
 
 LAST_RUNS: Final = 5
 """How many of the newest crawl runs ``Archive.stats`` lists."""
@@ -338,6 +345,230 @@ _VIEW_INDEXES = (
     "CREATE INDEX idx_articles_category_words ON articles (category, word_count, published_at)",
 )
 
+
+def date_key(prefix: str = "") -> str:
+    """The SQL expression of the date an article is ordered, filtered and bucketed by.
+
+    The stated calendar date when the precision is ``day`` (the date of ``published_local``, or
+    of ``published_at`` without it: never shifted to UTC's day); else ``published_at`` when the
+    page stated a time; else ``period_start``; dates as ``YYYY-MM-DDT00:00:00Z``, so one text
+    order and the ``--since/--until`` bounds hold for all three. NULL when the article has none.
+    prefix: a table alias with its dot (``a.``), a fixed identifier.
+    """
+    p = prefix
+    stated_day = f"substr(coalesce({p}published_local, {p}published_at), 1, 10)"
+    return (
+        f"(CASE WHEN {p}published_precision = 'day' AND {stated_day} IS NOT NULL "
+        f"THEN {stated_day} || 'T00:00:00Z' "
+        f"WHEN {p}published_at IS NOT NULL THEN {p}published_at "
+        f"ELSE {p}period_start || 'T00:00:00Z' END)"
+    )
+
+
+_HASH_FUNCTION: Final = "archiver_content_hash"
+"""The SQL function (registered while migrating) that computes ``content_hash`` of a row."""
+
+_WEEKLY_COLUMNS = ("trend", "period_start", "period_end", "period_raw", "author", "author_raw",
+                   "published_precision", "image_caption")
+_STATUS_OF_COLOUR = (
+    "CASE lower(trim(trend_status)) WHEN 'green' THEN 'better' WHEN 'red' THEN 'worse' "
+    "WHEN 'better' THEN 'better' WHEN 'worse' THEN 'worse' WHEN 'unchanged' THEN 'unchanged' "
+    "ELSE NULL END"
+)
+_DK = date_key()
+_DKA = date_key("a.")
+
+_WEEKLY_ERA = (
+    *(f"ALTER TABLE articles ADD COLUMN {name} TEXT" for name in _WEEKLY_COLUMNS),
+    *(f"ALTER TABLE article_revisions ADD COLUMN {name} TEXT"
+      for name in ("trend_status_raw", *_WEEKLY_COLUMNS)),
+    # colour words become statuses (green -> better, red -> worse, others NULL); raw text kept
+    (
+        "UPDATE articles SET trend_status_raw = coalesce(trend_status_raw, trend_status), "
+        f"trend_status = {_STATUS_OF_COLOUR} "
+        "WHERE trend_status IS NOT NULL AND trend_status NOT IN ('better', 'worse', 'unchanged')"
+    ),
+    (
+        "UPDATE article_revisions SET trend_status_raw = trend_status, "
+        f"trend_status = {_STATUS_OF_COLOUR} "
+        "WHERE trend_status IS NOT NULL AND trend_status NOT IN ('better', 'worse', 'unchanged')"
+    ),
+    # the precision of what pages stated (issue 16): a time of day with seconds, with minutes, or
+    # a bare date (which the old code stored as local midnight)
+    *(
+        f"UPDATE {table} SET published_precision = CASE "
+        "WHEN published_raw GLOB '*[0-9]:[0-5][0-9]:[0-5][0-9]*' THEN 'second' "
+        "WHEN published_raw GLOB '*[0-9]:[0-5][0-9]*' THEN 'minute' "
+        "WHEN substr(coalesce(published_local, ''), 11, 9) = 'T00:00:00' THEN 'day' "
+        "ELSE 'second' END "
+        "WHERE published_at IS NOT NULL AND published_precision IS NULL"
+        for table in ("articles", "article_revisions")
+    ),
+    # content_hash over the schema-9 HASH_FIELDS (new columns empty), so a re-crawl of an
+    # unchanged page finds its hash
+    f"UPDATE articles SET content_hash = {_HASH_FUNCTION}({', '.join(HASH_FIELDS)})",
+    f"UPDATE article_revisions SET content_hash = {_HASH_FUNCTION}({', '.join(HASH_FIELDS)})",
+    # every URL an article was seen under: its canonical url and the URL its page was fetched at
+    """CREATE TABLE article_urls (
+        url TEXT PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_article_urls_article_id ON article_urls (article_id)",
+    (
+        "INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at) "
+        "SELECT url, id, first_seen_at, last_seen_at FROM articles"
+    ),
+    (
+        "INSERT OR IGNORE INTO article_urls (url, article_id, first_seen_at, last_seen_at) "
+        "SELECT p.url, a.id, max(a.first_seen_at, p.first_fetched_at), a.last_seen_at "
+        "FROM articles AS a JOIN pages AS p ON p.id = a.page_id"
+    ),
+    "CREATE INDEX idx_articles_period_start ON articles (period_start)",
+    "CREATE INDEX idx_articles_trend ON articles (trend, period_start)",
+    "CREATE INDEX idx_articles_title ON articles (title)",
+    f"CREATE INDEX idx_articles_date_key_words ON articles ({_DK}, word_count)",
+    # views that bucket or order by date: the date key (period where there is no timestamp)
+    "DROP VIEW IF EXISTS articles_by_month",
+    f"""CREATE VIEW articles_by_month AS
+    SELECT
+        substr({_DK}, 1, 7) AS month,
+        count(*) AS articles,
+        sum(word_count) AS words
+    FROM articles
+    WHERE {_DK} IS NOT NULL
+    GROUP BY month
+    ORDER BY month""",
+    "DROP VIEW IF EXISTS articles_by_category",
+    f"""CREATE VIEW articles_by_category AS
+    SELECT
+        category,
+        count(*) AS articles,
+        sum(word_count) AS words,
+        min({_DK}) AS first_published_at,
+        max({_DK}) AS last_published_at
+    FROM articles
+    GROUP BY category
+    ORDER BY articles DESC, category""",
+    "DROP VIEW IF EXISTS image_credits",
+    f"""CREATE VIEW image_credits AS
+    WITH RECURSIVE parts (article_id, published_at, credit, rest) AS (
+        SELECT id, {_DK}, NULL, image_credit || ';'
+        FROM articles
+        WHERE coalesce(image_credit, '') <> ''
+        UNION ALL
+        SELECT
+            article_id,
+            published_at,
+            trim(substr(rest, 1, instr(rest, ';') - 1), char(32, 9, 10, 13)),
+            substr(rest, instr(rest, ';') + 1)
+        FROM parts
+        WHERE rest <> ''
+    )
+    SELECT
+        credit,
+        count(DISTINCT article_id) AS articles,
+        min(published_at) AS first_published_at,
+        max(published_at) AS last_published_at
+    FROM parts
+    WHERE coalesce(credit, '') <> ''
+    GROUP BY credit
+    ORDER BY articles DESC, credit""",
+    # links resolve through every URL of the target (aliases included)
+    "DROP VIEW IF EXISTS related_articles",
+    """CREATE VIEW related_articles AS
+    SELECT
+        l.source_id AS source_id,
+        s.url AS source_url,
+        s.title AS source_title,
+        s.published_at AS source_published_at,
+        l.target_url AS target_url,
+        t.id AS target_id,
+        t.title AS target_title,
+        t.published_at AS target_published_at,
+        l.kind AS kind,
+        l.position AS position,
+        l.title AS link_title,
+        l.first_seen_at AS first_seen_at,
+        l.last_seen_at AS last_seen_at
+    FROM related_links AS l
+    JOIN articles AS s ON s.id = l.source_id
+    LEFT JOIN article_urls AS u ON u.url = l.target_url
+    LEFT JOIN articles AS t ON t.id = u.article_id""",
+    "DROP VIEW IF EXISTS link_graph",
+    """CREATE VIEW link_graph AS
+    SELECT
+        l.source_id AS source_id,
+        u.article_id AS target_id,
+        l.kind AS kind,
+        l.position AS position,
+        l.first_seen_at AS first_seen_at,
+        l.last_seen_at AS last_seen_at
+    FROM related_links AS l
+    JOIN article_urls AS u ON u.url = l.target_url""",
+    # the weekly monitoring, for analysts
+    """CREATE VIEW status_by_week AS
+    SELECT
+        period_start AS week_start,
+        period_end AS week_end,
+        trend,
+        category,
+        trend_status AS status,
+        id AS article_id,
+        title,
+        url,
+        lang
+    FROM articles
+    WHERE period_start IS NOT NULL
+    ORDER BY week_start, trend, lang, article_id""",
+    f"""CREATE VIEW status_by_trend_month AS
+    SELECT
+        substr({_DK}, 1, 7) AS month,
+        trend,
+        count(DISTINCT CASE WHEN trend_status = 'better' THEN {_DK} END) AS better,
+        count(DISTINCT CASE WHEN trend_status = 'worse' THEN {_DK} END) AS worse,
+        count(DISTINCT CASE WHEN trend_status = 'unchanged' THEN {_DK} END) AS unchanged,
+        count(*) AS articles
+    FROM articles
+    WHERE trend IS NOT NULL AND {_DK} IS NOT NULL
+    GROUP BY month, trend
+    ORDER BY month, trend""",
+    """CREATE VIEW monitoring_issues AS
+    SELECT
+        a.period_start AS week_start,
+        max(a.period_end) AS week_end,
+        count(*) AS articles,
+        count(DISTINCT a.trend) AS trend_count,
+        (SELECT group_concat(trend, ',') FROM (
+            SELECT DISTINCT b.trend AS trend FROM articles AS b
+            WHERE b.period_start = a.period_start AND b.trend IS NOT NULL ORDER BY b.trend
+        )) AS trends,
+        (SELECT group_concat(lang, ',') FROM (
+            SELECT DISTINCT b.lang AS lang FROM articles AS b
+            WHERE b.period_start = a.period_start AND b.lang <> '' ORDER BY b.lang
+        )) AS languages
+    FROM articles AS a
+    WHERE a.period_start IS NOT NULL
+    GROUP BY a.period_start
+    ORDER BY week_start""",
+    """CREATE VIEW issue_links AS
+    SELECT
+        s.id AS source_id,
+        s.url AS source_url,
+        s.title AS source_title,
+        t.url AS target_url,
+        t.id AS target_id,
+        t.title AS target_title,
+        'issue' AS kind,
+        s.period_start AS week_start,
+        t.trend AS target_trend,
+        t.lang AS target_lang
+    FROM articles AS s
+    JOIN articles AS t ON t.period_start = s.period_start AND t.id <> s.id
+    WHERE s.period_start IS NOT NULL""",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
@@ -347,6 +578,8 @@ MIGRATIONS: Final = (
     Migration(6, "rejects.status: the HTTP status behind a failure or reject", _REJECT_STATUS),
     Migration(7, "crawl_runs.health: the source of each field, per run", _RUN_HEALTH),
     Migration(8, "covering indexes for the by-month and by-category views", _VIEW_INDEXES),
+    Migration(9, "weekly era: periods, trend keys, statuses, authors, precision, article_urls, "
+              "views by date key, weekly-monitoring views", _WEEKLY_ERA),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 
@@ -359,21 +592,41 @@ _ARTICLE_INSERT_COLUMNS = (
     "published_raw", "image_url", "image_credit", "lead", "body", "word_count", "content_hash",
     "title_raw", "category_raw", "trend_status_raw", "image_credit_raw", "template",
     "field_sources", "page_id", "page_sha256", "http_etag", "http_last_modified",
+    "trend", "period_start", "period_end", "period_raw", "author", "author_raw",
+    "published_precision", "image_caption",
 )
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_INSERT_COLUMNS)}, "
     "first_seen_at, last_seen_at, updated_at, revision) "
     f"VALUES ({', '.join('?' for _ in _ARTICLE_INSERT_COLUMNS)}, ?, ?, ?, 1)"
 )
-_UPDATE_ARTICLE = (
-    f"UPDATE articles SET {', '.join(f'{c} = ?' for c in _ARTICLE_INSERT_COLUMNS[1:])}, "
-    "revision = revision + 1, updated_at = ?, last_seen_at = max(last_seen_at, ?) WHERE id = ?"
-)
 _TOUCH_ARTICLE = (
     "UPDATE articles SET last_seen_at = max(last_seen_at, ?), page_id = ?, page_sha256 = ?, "
     "http_etag = ?, http_last_modified = ? WHERE id = ?"
 )
-_SEEN_AGAIN = "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?"
+_SEEN_AGAIN = (
+    "UPDATE articles SET last_seen_at = max(last_seen_at, ?) "
+    "WHERE id = (SELECT article_id FROM article_urls WHERE url = ?)"
+)
+_SEEN_URL = (
+    "INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (url) DO UPDATE SET last_seen_at = max(last_seen_at, excluded.last_seen_at), "
+    "first_seen_at = min(first_seen_at, excluded.first_seen_at)"
+)
+_MERGE_GROUPS: Final = (
+    ("site",), ("lang",), ("title", "title_raw"), ("category", "category_raw"), ("trend",),
+    ("trend_status", "trend_status_raw"),
+    ("published_at", "published_local", "published_raw", "published_precision"),
+    ("period_start", "period_end", "period_raw"), ("author", "author_raw"), ("image_url",),
+    ("image_credit", "image_credit_raw"), ("image_caption",), ("lead",), ("body", "word_count"),
+)
+"""The article columns an item of an archived article merges, in groups that move together:
+a group the item lacks (every value None or empty) never erases the stored one."""
+_MERGE_COLUMNS: Final = tuple(name for group in _MERGE_GROUPS for name in group)
+_PAGE_COLUMNS: Final = (
+    "template", "field_sources", "page_id", "page_sha256", "http_etag", "http_last_modified",
+)
+"""The columns that describe the page the article row was last stored from (its own URL's)."""
 _REVISION_LINKS = (
     "SELECT json_group_array(json_object('target_url', target_url, 'title', title, "
     "'position', position, 'kind', kind)) FROM "
@@ -397,6 +650,12 @@ _INSERT_PAGE = (
     "sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
+_ALIAS_PAGES = (
+    "SELECT max(q.id) FROM pages AS q JOIN article_urls AS u ON u.url = q.url GROUP BY q.url "
+    "HAVING max(q.id) NOT IN (SELECT page_id FROM articles WHERE page_id IS NOT NULL)"
+)
+"""The latest page of each URL in ``article_urls`` that is no article's current page."""
+
 _SEARCH = """
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
        a.category AS category,
@@ -405,12 +664,12 @@ SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_a
 FROM articles_fts
 JOIN articles AS a ON a.id = articles_fts.rowid
 WHERE articles_fts MATCH :query
-  AND (:since IS NULL OR a.published_at >= :since)
-  AND (:until IS NULL OR a.published_at < :until)
+  AND (:since IS NULL OR {date_key} >= :since)
+  AND (:until IS NULL OR {date_key} < :until)
   AND (:category IS NULL OR a.category = :category COLLATE NOCASE)
-ORDER BY rank, a.published_at DESC
+ORDER BY rank, {date_key} DESC
 LIMIT :limit
-"""
+""".format(date_key=date_key("a."))
 
 _SEARCH_TOP = """
 WITH hits AS MATERIALIZED (
@@ -419,7 +678,7 @@ WITH hits AS MATERIALIZED (
     WHERE articles_fts MATCH :query
 ),
 top AS (
-    SELECT h.id AS id, h.rank AS rank, a.published_at AS published_at
+    SELECT h.id AS id, h.rank AS rank, {date_key} AS published_at
     FROM hits AS h
     JOIN articles AS a ON a.id = h.id
     WHERE h.rank <= coalesce((SELECT rank FROM hits ORDER BY rank LIMIT 1 OFFSET :limit - 1), h.rank)
@@ -435,9 +694,9 @@ JOIN articles_fts ON articles_fts.rowid = top.id
 JOIN articles AS a ON a.id = top.id
 WHERE articles_fts MATCH :query
 ORDER BY top.rank, top.published_at DESC
-"""
+""".format(date_key=date_key("a."))
 """``_SEARCH`` without filters: rank in the full-text index alone, join ``articles`` only for the
-hits ranked at or above the ``:limit``-th (ties kept, so the published_at tie-break is exact)."""
+hits ranked at or above the ``:limit``-th (ties kept, so the date-key tie-break is exact)."""
 
 FTS_SYNTAX_HINT: Final = (
     'FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT, NEAR(a b, 5), '
@@ -478,9 +737,19 @@ class MonthCount(NamedTuple):
     """One row of the ``articles_by_month`` view."""
 
     month: str
-    """``YYYY-MM`` of published_at (UTC)."""
+    """``YYYY-MM`` of the date key: published_at (UTC), the stated day, or the period's start."""
     articles: int
     words: int
+
+
+class StatusCount(NamedTuple):
+    """Statuses of one month (the ``status_by_trend_month`` view, summed over trends)."""
+
+    month: str
+    """``YYYY-MM`` of the date key (the week's start for a weekly article)."""
+    better: int
+    worse: int
+    unchanged: int
 
 
 class KnownArticle(NamedTuple):
@@ -508,7 +777,12 @@ def content_hash(item: ArticleItem) -> str:
 
     The HASH_FIELDS values (None as empty) joined with ``\\x1f``, encoded as UTF-8.
     """
-    values = (getattr(item, name) for name in HASH_FIELDS)
+    return _hash_values(*(getattr(item, name) for name in HASH_FIELDS))
+
+
+def _hash_values(*values: object) -> str:
+    """SHA-256 hex of ``values`` (None as empty) joined with ``\x1f``, as UTF-8: the
+    ``content_hash`` of HASH_FIELDS values (also the SQL function used by migration 9)."""
     joined = "\x1f".join("" if value is None else str(value) for value in values)
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -672,6 +946,7 @@ class Archive:
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Apply the pending migrations in one transaction, re-reading the version under the lock."""
+        conn.create_function(_HASH_FUNCTION, len(HASH_FIELDS), _hash_values, deterministic=True)
         conn.execute("BEGIN IMMEDIATE")
         try:
             current = self._check_version(conn)
@@ -867,6 +1142,10 @@ class Archive:
             for item in items:
                 if isinstance(item, NotModified):
                     conn.execute(_SEEN_AGAIN, (seen_at or "", item.url))
+                    conn.execute(
+                        "UPDATE article_urls SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
+                        (seen_at or "", item.url),
+                    )
                     outcomes.append(UNCHANGED)
                     continue
                 seen = seen_at or item.page.fetched_at
@@ -880,9 +1159,34 @@ class Archive:
                     outcomes.append(REJECTED)
                     continue
                 article_id, outcome = self._upsert_article(conn, item, page_id, sha, seen)
+                for url in dict.fromkeys((item.url, item.page.url)):
+                    if url:
+                        conn.execute(_SEEN_URL, (url, article_id, seen, seen))
                 self._upsert_links(conn, article_id, item, seen)
+                self._mirror_translations(conn, article_id, seen)
                 outcomes.append(outcome)
         return outcomes
+
+    def record_urls(self, article_url: str, urls: Iterable[str], *, seen_at: str) -> bool:
+        """Record ``urls`` as URLs the archived article at ``article_url`` (its ``url`` or any URL
+        in ``article_urls``) was seen under, at ``seen_at`` (ISO 8601 UTC): for the URLs an item
+        does not carry (a redirect's first URL, a URL whose page names the article as canonical).
+
+        A URL already recorded stays with its article (only its seen-times widen). Returns False
+        (and records nothing) when no archived article has ``article_url``.
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT article_id FROM article_urls WHERE url = ? "
+                "UNION ALL SELECT id FROM articles WHERE url = ? LIMIT 1",
+                (article_url, article_url),
+            ).fetchone()
+            if row is None:
+                return False
+            conn.executemany(
+                _SEEN_URL, [(url, int(row[0]), seen_at, seen_at) for url in dict.fromkeys(urls) if url]
+            )
+        return True
 
     def _save_page(self, conn: sqlite3.Connection, page: RawPage) -> tuple[int, str]:
         """The pages row id and sha256 for ``page``; compresses and inserts only unseen bytes.
@@ -938,43 +1242,143 @@ class Archive:
     def _upsert_article(
         self, conn: sqlite3.Connection, item: ArticleItem, page_id: int, sha: str, seen_at: str
     ) -> tuple[int, str]:
-        """Insert, touch or revise the article at ``item.url``; return its id and the outcome."""
-        digest = content_hash(item)
+        """Insert, touch, complete or revise the article the item is; return its id and outcome.
+
+        The item is found by ``_find_article``. Its fields merge into the stored row by
+        _MERGE_GROUPS: a group the item lacks never erases a stored value; an item at the row's
+        own URL (``articles.url``) replaces the groups it has, an item that joins the row under
+        another URL (an alias, the same text) only fills groups the row lacks. No content
+        (HASH_FIELDS) changed: ``unchanged`` (raw columns and the page columns of an item at the
+        row's own URL are kept in step in place). Only content the row lacked filled in:
+        ``updated`` in place (no revision: nothing is lost). A stored content value replaced:
+        ``updated`` with a revision (the old version and its links to article_revisions).
+        """
         etag, last_modified = http_validators(item.page.headers)
-        row = conn.execute(
-            "SELECT id, content_hash FROM articles WHERE url = ?", (item.url,)
-        ).fetchone()
-        if row is not None and row[1] == digest:
-            conn.execute(_TOUCH_ARTICLE, (seen_at, page_id, sha, etag, last_modified, row[0]))
-            return int(row[0]), UNCHANGED
-        values = (
-            item.url, item.site, item.lang, item.title, item.category, item.trend_status,
-            item.published_at, item.published_local, item.published_raw, item.image_url,
-            item.image_credit, item.lead, item.body, item.word_count, digest, item.title_raw,
-            item.category_raw, item.trend_status_raw, item.image_credit_raw, item.template,
-            json.dumps(item.field_sources, ensure_ascii=False, sort_keys=True), page_id, sha,
-            etag, last_modified,
-        )
-        if row is None:
-            cursor = conn.execute(_INSERT_ARTICLE, (*values, seen_at, seen_at, seen_at))
+        page_values: dict[str, object] = {
+            "template": item.template,
+            "field_sources": json.dumps(item.field_sources, ensure_ascii=False, sort_keys=True),
+            "page_id": page_id, "page_sha256": sha, "http_etag": etag,
+            "http_last_modified": last_modified,
+        }
+        found = self._find_article(conn, item)
+        if found is None:
+            values: dict[str, object] = {
+                "url": item.url, **{name: getattr(item, name) for name in _MERGE_COLUMNS},
+                "content_hash": content_hash(item), **page_values,
+            }
+            cursor = conn.execute(
+                _INSERT_ARTICLE,
+                (*(values[name] for name in _ARTICLE_INSERT_COLUMNS), seen_at, seen_at, seen_at),
+            )
             return int(cursor.lastrowid or 0), NEW
-        conn.execute(_SAVE_REVISION, (seen_at, row[0]))
+        article_id, own_url = found
+        row = conn.execute(
+            f"SELECT content_hash, {', '.join(_MERGE_COLUMNS)} FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        stored_hash = row[0]
+        if tuple(getattr(item, name) for name in _MERGE_COLUMNS) == tuple(row[1:]) and (
+            content_hash(item) == stored_hash
+        ):  # the same page again: the common case, without the merge
+            self._touch(conn, article_id, own_url=own_url, page_id=page_id, sha=sha, etag=etag,
+                        last_modified=last_modified, seen_at=seen_at)
+            return article_id, UNCHANGED
+        stored = dict(zip(_MERGE_COLUMNS, row[1:], strict=True))
+        merged = dict(stored)
+        for group in _MERGE_GROUPS:
+            theirs = tuple(getattr(item, name) for name in group)
+            ours = tuple(stored[name] for name in group)
+            if _lacks(theirs) or theirs == ours or not (own_url or _lacks(ours)):
+                continue
+            merged.update(zip(group, theirs, strict=True))
+        digest = _hash_values(*(merged[name] for name in HASH_FIELDS))
+        if merged == stored and digest == stored_hash:
+            self._touch(conn, article_id, own_url=own_url, page_id=page_id, sha=sha, etag=etag,
+                        last_modified=last_modified, seen_at=seen_at)
+            return article_id, UNCHANGED
+        # a revision only when a stored content value is replaced; raw text (title_raw, ...) and
+        # values the row lacked are written in place
+        replaced = any(
+            not _lacks((stored[name],)) and merged[name] != stored[name] for name in HASH_FIELDS
+        )
+        outcome = UNCHANGED if digest == stored_hash else UPDATED
+        values = {**merged, "content_hash": digest, **(page_values if own_url else {})}
+        if replaced:
+            self._save_revision(conn, article_id, item, seen_at)
+            values["updated_at"] = seen_at
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        conn.execute(
+            f"UPDATE articles SET {assignments}, revision = revision + ?, "
+            "last_seen_at = max(last_seen_at, ?) WHERE id = ?",
+            (*values.values(), int(replaced), seen_at, article_id),
+        )
+        return article_id, outcome
+
+    def _touch(
+        self,
+        conn: sqlite3.Connection,
+        article_id: int,
+        *,
+        own_url: bool,
+        page_id: int,
+        sha: str,
+        etag: str | None,
+        last_modified: str | None,
+        seen_at: str,
+    ) -> None:
+        """An article seen again unchanged: last_seen_at, and the page columns when the page is
+        the article's own URL's."""
+        if own_url:
+            conn.execute(_TOUCH_ARTICLE, (seen_at, page_id, sha, etag, last_modified, article_id))
+        else:
+            conn.execute(
+                "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
+                (seen_at, article_id),
+            )
+
+    def _find_article(self, conn: sqlite3.Connection, item: ArticleItem) -> tuple[int, bool] | None:
+        """(id, whether ``item.url`` is the row's own URL) of the archived article the item is,
+        or None: the row at ``item.url``; else the row one of the item's URLs (``item.url``,
+        ``item.page.url``) was seen under (``article_urls``); else the oldest row with the same
+        title and body (the same text under another URL: a re-published or mirrored page)."""
+        row = conn.execute("SELECT id FROM articles WHERE url = ?", (item.url,)).fetchone()
+        if row is not None:
+            return int(row[0]), True
+        for url in dict.fromkeys((item.url, item.page.url)):
+            row = conn.execute(
+                "SELECT article_id FROM article_urls WHERE url = ?", (url,)
+            ).fetchone()
+            if row is not None:
+                return int(row[0]), False
+        if item.title and item.body:
+            row = conn.execute(
+                "SELECT id FROM articles WHERE title = ? AND body = ? ORDER BY id LIMIT 1",
+                (item.title, item.body),
+            ).fetchone()
+            if row is not None:
+                return int(row[0]), False
+        return None
+
+    def _save_revision(
+        self, conn: sqlite3.Connection, article_id: int, item: ArticleItem, seen_at: str
+    ) -> None:
+        """Copy the current version and its links into article_revisions; drop the links the
+        item no longer shows (the store's own reverse ``translation`` links come back after)."""
+        conn.execute(_SAVE_REVISION, (seen_at, article_id))
         conn.execute(
             "UPDATE article_revisions SET related = (" + _REVISION_LINKS + ") "
             "WHERE article_id = ? AND revision = (SELECT revision FROM articles WHERE id = ?)",
-            (row[0], row[0], row[0]),
+            (article_id, article_id, article_id),
         )
         keep = {(link.target_url, link.kind) for link in item.related}
         stale = [
             (link_id,)
             for link_id, target_url, kind in conn.execute(
-                "SELECT id, target_url, kind FROM related_links WHERE source_id = ?", (row[0],)
+                "SELECT id, target_url, kind FROM related_links WHERE source_id = ?", (article_id,)
             )
             if (target_url, kind) not in keep
         ]
         conn.executemany("DELETE FROM related_links WHERE id = ?", stale)
-        conn.execute(_UPDATE_ARTICLE, (*values[1:], seen_at, seen_at, row[0]))
-        return int(row[0]), UPDATED
 
     def _upsert_links(
         self, conn: sqlite3.Connection, article_id: int, item: ArticleItem, seen_at: str
@@ -993,15 +1397,64 @@ class Archive:
         if rows:
             conn.executemany(_UPSERT_LINK, rows)
 
+    def _mirror_translations(self, conn: sqlite3.Connection, article_id: int, seen_at: str) -> None:
+        """``translation`` links both ways: an archived article this one lists as its translation
+        gets a link back to this one, and this one gets a link back to each archived article that
+        lists it (unless a link between the two, under any of their URLs, is there already)."""
+        targets = conn.execute(
+            "SELECT DISTINCT u.article_id FROM related_links AS l "
+            "JOIN article_urls AS u ON u.url = l.target_url "
+            "WHERE l.source_id = ? AND l.kind = 'translation' AND u.article_id <> ?",
+            (article_id, article_id),
+        ).fetchall()
+        sources = conn.execute(
+            "SELECT DISTINCT l.source_id FROM article_urls AS u "
+            "JOIN related_links AS l ON l.target_url = u.url "
+            "WHERE u.article_id = ? AND l.kind = 'translation' AND l.source_id <> ?",
+            (article_id, article_id),
+        ).fetchall()
+        pairs = [(int(t), article_id) for (t,) in targets] + [(article_id, int(s)) for (s,) in sources]
+        for source, target in pairs:
+            linked = conn.execute(
+                "SELECT 1 FROM related_links AS l JOIN article_urls AS u ON u.url = l.target_url "
+                "WHERE l.source_id = ? AND l.kind = 'translation' AND u.article_id = ?",
+                (source, target),
+            ).fetchone()
+            if linked is not None:
+                continue
+            url, title = conn.execute(
+                "SELECT url, title FROM articles WHERE id = ?", (target,)
+            ).fetchone()
+            position = conn.execute(
+                "SELECT coalesce(max(position), 0) + 1 FROM related_links "
+                "WHERE source_id = ? AND kind = 'translation'",
+                (source,),
+            ).fetchone()[0]
+            conn.execute(
+                _UPSERT_LINK, (source, url, int(position), title, "translation", seen_at, seen_at)
+            )
+
     # --- crawl state ------------------------------------------------------------------------
     def crawl_state(self) -> dict[str, KnownArticle]:
-        """Every archived article's URL with what an incremental crawl plan needs of it."""
-        return {
+        """Every archived article's URL with what an incremental crawl plan needs of it, and
+        every other URL an article was seen under (``article_urls``: no date, no validators).
+
+        ``published_at`` of KnownArticle is the date key (schema.md): the period's start for an
+        article without a timestamp."""
+        known = {
             url: KnownArticle(published_at, last_seen_at, etag, last_modified)
             for url, published_at, last_seen_at, etag, last_modified in self.db.execute(
-                "SELECT url, published_at, last_seen_at, http_etag, http_last_modified FROM articles"
+                f"SELECT url, {date_key()}, last_seen_at, http_etag, http_last_modified "
+                "FROM articles"
             )
         }
+        # the other URLs an article was seen under: known (a listing of them is not news), never
+        # re-checked by date, no validators (those belong to the article's own URL)
+        for url, last_seen_at in self.db.execute(
+            "SELECT url, last_seen_at FROM article_urls WHERE url NOT IN (SELECT url FROM articles)"
+        ):
+            known.setdefault(url, KnownArticle(None, last_seen_at, None, None))
+        return known
 
     def resume_point(self) -> str | None:
         """The start (ISO 8601 UTC) of a full crawl that stopped before it was done, or None.
@@ -1021,25 +1474,28 @@ class Archive:
         return point
 
     def committed_since(self, at: str) -> set[str]:
-        """URLs whose article or reject row was committed at or after ``at`` (ISO 8601 UTC)."""
+        """URLs whose article or reject row was committed at or after ``at`` (ISO 8601 UTC),
+        with the other URLs (``article_urls``) an article was seen under since then."""
         return {
             row[0]
             for row in self.db.execute(
                 "SELECT url FROM articles WHERE last_seen_at >= ? "
+                "UNION SELECT url FROM article_urls WHERE last_seen_at >= ? "
                 "UNION SELECT url FROM rejects WHERE kind = 'invalid' AND rejected_at >= ?",
-                (at, at),
+                (at, at, at),
             )
         }
 
     def retry_urls(self, *, since: str) -> list[str]:
         """URLs that failed or were rejected at or after ``since`` (ISO 8601 UTC) and were not
-        archived after: the next run fetches them again."""
+        archived after (as an article's URL or one it was seen under): the next run fetches them
+        again."""
         return [
             row[0]
             for row in self.db.execute(
-                "SELECT r.url FROM rejects AS r LEFT JOIN articles AS a ON a.url = r.url "
+                "SELECT r.url FROM rejects AS r LEFT JOIN article_urls AS u ON u.url = r.url "
                 "WHERE r.rejected_at >= ? "
-                "GROUP BY r.url HAVING max(coalesce(a.last_seen_at, '')) < max(r.rejected_at) "
+                "GROUP BY r.url HAVING max(coalesce(u.last_seen_at, '')) < max(r.rejected_at) "
                 "ORDER BY r.url",
                 (since,),
             )
@@ -1047,8 +1503,11 @@ class Archive:
 
     # --- reading ------------------------------------------------------------------------------
     def known_urls(self) -> set[str]:
-        """The URLs of every archived article."""
-        return {row[0] for row in self.db.execute("SELECT url FROM articles")}
+        """The URLs of every archived article, and every other URL one was seen under."""
+        return {
+            row[0]
+            for row in self.db.execute("SELECT url FROM articles UNION SELECT url FROM article_urls")
+        }
 
     def get_article(self, url: str) -> dict[str, object] | None:
         """The articles row at ``url`` (columns as stored) plus ``related``: its links, by kind and
@@ -1080,8 +1539,10 @@ class Archive:
     ) -> list[dict[str, object]]:
         """Full-text search (FTS5 query syntax) over title, lead and body, best match first.
 
-        since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on ``published_at``, since inclusive,
-        until exclusive (a bound leaves out articles without a date); category: the section name,
+        since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on the date key (published_at, or the
+        period's start where there is none: schema.md), since inclusive, until exclusive (a bound
+        leaves out articles with neither); hits tie on rank are ordered by the date key, newest
+        first; category: the section name,
         ASCII case-insensitive. Each hit: id, url, title, published_at, category, snippet (matches
         between ``marks``, ``[ ]`` by default; ``…`` for cuts) and rank (bm25 with title weighted
         10, lead 4, body 1; lower is better). Raises SearchQueryError (a ValueError) when the
@@ -1112,7 +1573,8 @@ class Archive:
             ) from exc
 
     def articles_by_month(self) -> list[MonthCount]:
-        """The ``articles_by_month`` view: dated articles per month of published_at, oldest first."""
+        """The ``articles_by_month`` view: dated articles per month of their date key
+        (published_at, or the period's start without one), oldest first."""
         return [
             MonthCount(str(month), int(articles), int(words or 0))
             for month, articles, words in self.db.execute(
@@ -1120,12 +1582,27 @@ class Archive:
             )
         ]
 
+    def status_by_month(self, trend: str | None = None) -> list[StatusCount]:
+        """better / worse / unchanged per month (the ``status_by_trend_month`` view summed over
+        trends, or of one trend key), oldest first."""
+        return [
+            StatusCount(str(month), int(better or 0), int(worse or 0), int(unchanged or 0))
+            for month, better, worse, unchanged in self.db.execute(
+                "SELECT month, sum(better), sum(worse), sum(unchanged) FROM status_by_trend_month "
+                "WHERE ? IS NULL OR trend = ? GROUP BY month ORDER BY month",
+                (trend, trend),
+            )
+        ]
+
     def stats(self) -> dict[str, object]:
         """What the archive holds.
 
         Keys: ``totals`` (articles, revisions, related_links, resolved_links, pages, rejects,
-        runs), ``published`` (first, last: ISO 8601 UTC or None), ``per_year`` (year -> articles,
-        by published_at, ``unknown`` for none), ``per_category`` (category -> articles, most
+        runs), ``published`` (first, last date key: ISO 8601 UTC or
+        None), ``per_year`` (``YYYY`` -> articles, by the date key: published_at, or the period's
+        start where there is none; ``unknown`` for neither; per month: ``articles_by_month``),
+        ``per_status`` (trend_status -> articles with a trend or a status, ``(none)`` for
+        none), ``per_category`` (category -> articles, most
         first, ``(none)`` for none), ``top_credits`` (image credit -> articles, the 10 most used;
         credits joined with ``; `` count once each: the ``image_credits`` view),
         ``field_coverage`` (field -> share of articles with a non-empty value, 0.0 to 1.0) and
@@ -1145,14 +1622,20 @@ class Archive:
             "rejects": one("SELECT count(*) FROM rejects"),
             "runs": one("SELECT count(*) FROM crawl_runs"),
         }
-        first, last = self.db.execute(
-            "SELECT min(published_at), max(published_at) FROM articles"
-        ).fetchone()
+        key = date_key()
+        first, last = self.db.execute(f"SELECT min({key}), max({key}) FROM articles").fetchone()
         per_year = {
             str(year or "unknown"): count
             for year, count in self.db.execute(
-                "SELECT substr(published_at, 1, 4) AS year, count(*) FROM articles "
+                f"SELECT substr({key}, 1, 4) AS year, count(*) FROM articles "
                 "GROUP BY year ORDER BY year"
+            )
+        }
+        statuses = {
+            str(status or "(none)"): count
+            for status, count in self.db.execute(
+                "SELECT trend_status, count(*) FROM articles WHERE trend IS NOT NULL "
+                "OR trend_status IS NOT NULL GROUP BY trend_status ORDER BY trend_status"
             )
         }
         per_category = {
@@ -1179,6 +1662,7 @@ class Archive:
             "totals": totals,
             "published": {"first": first, "last": last},
             "per_year": per_year,
+            "per_status": statuses,
             "per_category": per_category,
             "top_credits": top_credits,
             "field_coverage": coverage,
@@ -1235,8 +1719,10 @@ class Archive:
                 )
 
     def pages_to_reparse(self, *, batch: int = 200) -> Iterator[RawPage]:
-        """The page each article was last stored from, then the latest page of each URL that was
-        rejected as invalid and is not archived (a fixed parser may now accept it).
+        """The page each article was last stored from, then the latest page of each other URL an
+        article was seen under (``article_urls``: a page that joined an article merges again),
+        then the latest page of each URL that was rejected as invalid and is not archived (a
+        fixed parser may now accept it).
 
         Reads ``batch`` rows at a time, in pages.id order, so the archive can be written while
         iterating.
@@ -1244,6 +1730,7 @@ class Archive:
         yield from self._pages_by_id(
             "FROM pages AS p WHERE p.id > ? AND p.id IN (SELECT page_id FROM articles)", batch
         )
+        yield from self._pages_by_id(f"FROM pages AS p WHERE p.id > ? AND p.id IN ({_ALIAS_PAGES})", batch)
         yield from self._pages_by_id(
             "FROM pages AS p WHERE p.id > ? AND p.id IN ("
             " SELECT max(r.page_id) FROM rejects AS r WHERE r.kind = 'invalid' "
@@ -1254,21 +1741,27 @@ class Archive:
     def count_pages_to_reparse(self) -> int:
         """How many pages ``pages_to_reparse`` yields."""
         articles = self.db.execute("SELECT count(DISTINCT page_id) FROM articles").fetchone()[0]
+        aliases = self.db.execute(f"SELECT count(*) FROM ({_ALIAS_PAGES})").fetchone()[0]
         rejected = self.db.execute(
             "SELECT count(DISTINCT url) FROM rejects WHERE kind = 'invalid' AND page_id IS NOT NULL "
             "AND url NOT IN (SELECT url FROM articles)"
         ).fetchone()[0]
-        return int(articles) + int(rejected)
+        return int(articles) + int(aliases) + int(rejected)
 
     def archived_urls(self, urls: Iterable[str]) -> set[str]:
-        """Which of ``urls`` are archived articles."""
+        """Which of ``urls`` are archived articles (or URLs an archived article was seen under)."""
         wanted = list(dict.fromkeys(urls))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
             found.update(
-                row[0] for row in self.db.execute(f"SELECT url FROM articles WHERE url IN ({marks})", chunk)
+                row[0]
+                for row in self.db.execute(
+                    f"SELECT url FROM articles WHERE url IN ({marks}) "
+                    f"UNION SELECT url FROM article_urls WHERE url IN ({marks})",
+                    chunk + chunk,
+                )
             )
         return found
 
@@ -1286,10 +1779,12 @@ class Archive:
     ) -> Iterator[dict[str, object]]:
         """``articles`` rows by id, each a dict with the keys of ``fields`` in that order.
 
-        since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on ``published_at``, compared as text:
-        since inclusive, until exclusive; when either is set, articles without a date are left
-        out. Reads ``batch`` rows per query, paging by id (keyset), so memory stays flat however
-        many rows match; rows committed meanwhile may or may not appear, each row once at most.
+        since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on the date key (published_at, the
+        stated day of a day-precision date, or the period's start where there is no timestamp:
+        schema.md), compared as text: since inclusive, until exclusive; when either is set,
+        articles with neither a date nor a period are left out. Reads ``batch`` rows per query,
+        paging by id (keyset), so memory stays flat however many rows match; rows committed
+        meanwhile may or may not appear, each row once at most.
         Raises UnknownFieldError (checked at the call, before any row) for no fields, a field
         that is not a column of ``articles`` or one named twice; ValueError for a malformed bound
         or ``batch`` below 1.
@@ -1314,7 +1809,7 @@ class Archive:
         where = "".join(
             clause
             for clause, bound in (
-                (" AND published_at >= ?", since), (" AND published_at < ?", until),
+                (f" AND {date_key()} >= ?", since), (f" AND {date_key()} < ?", until),
             )
             if bound is not None
         )
@@ -1346,6 +1841,11 @@ class Archive:
     def integrity_check(self) -> list[str]:
         """The rows of ``PRAGMA integrity_check`` (``["ok"]`` for a sound file)."""
         return [str(row[0]) for row in self.db.execute("PRAGMA integrity_check")]
+
+
+def _lacks(values: Sequence[object]) -> bool:
+    """Whether a group of field values holds nothing (each None or the empty string)."""
+    return all(value is None or value == "" for value in values)
 
 
 _UTC_SECOND: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")

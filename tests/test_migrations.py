@@ -17,7 +17,8 @@ import pytest
 
 from archiver.errors import ArchiveError
 from archiver.replica import ReplicaServer, ReplicaSite
-from archiver.store import SCHEMA_VERSION, Archive
+from archiver.store import HASH_FIELDS, SCHEMA_VERSION, Archive
+from archiver.store import _hash_values as hash_values
 from tests.conftest import FROZEN_NOW, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "archives"
@@ -153,3 +154,87 @@ def test_a_crawl_on_top_of_a_migrated_archive(version: int, tmp_path: Path) -> N
         totals = archive.stats()["totals"]
         assert isinstance(totals, dict)
         assert totals["articles"] >= counts["articles"]
+
+
+WEEKLY_COLUMNS = ("trend", "period_start", "period_end", "period_raw", "author", "author_raw",
+                  "published_precision", "image_caption")
+
+
+@pytest.mark.parametrize("version", EARLIER)
+def test_migration_9_maps_colours_fills_article_urls_and_adds_the_weekly_columns(
+    version: int, tmp_path: Path
+) -> None:
+    db = old_archive(version, tmp_path)
+    with read_only(db) as conn:
+        before = conn.execute(
+            "SELECT url, id, trend_status, trend_status_raw, first_seen_at, last_seen_at "
+            "FROM articles ORDER BY id"
+        ).fetchall()
+        page_urls = {str(row[0]) for row in conn.execute(
+            "SELECT p.url FROM pages AS p JOIN articles AS a ON a.page_id = p.id"
+        )}
+    conn.close()
+    assert any(status in ("green", "red") for _, _, status, _, _, _ in before)
+    with Archive(db) as archive:
+        for table in ("articles", "article_revisions"):
+            columns = {row[1] for row in archive.db.execute(f"PRAGMA table_info({table})")}
+            assert set(WEEKLY_COLUMNS) | {"trend_status_raw"} <= columns
+        after = {row[0]: row[1:] for row in archive.db.execute(
+            "SELECT id, trend_status, trend_status_raw, trend, period_start FROM articles"
+        )}
+        for _url, article_id, status, raw, _first, _last in before:
+            expected = {"green": "better", "red": "worse"}.get(status)
+            assert after[article_id][0] == expected, status
+            assert after[article_id][1] == (raw if raw is not None else status)
+            assert after[article_id][2:] == (None, None)
+        urls = {str(row[0]): (int(row[1]), row[2], row[3]) for row in archive.db.execute(
+            "SELECT url, article_id, first_seen_at, last_seen_at FROM article_urls"
+        )}
+        for url, article_id, _status, _raw, first, last in before:
+            assert urls[url] == (article_id, first, last)
+        assert set(urls) == {url for url, *_ in before} | page_urls
+        # content_hash is recomputed over the schema-9 fields: a re-crawl finds an unchanged page
+        for digest, *values in archive.db.execute(
+            f"SELECT content_hash, {', '.join(HASH_FIELDS)} FROM articles"
+        ):
+            assert digest == hash_values(*values)
+        assert archive.db.execute("SELECT count(*) FROM status_by_week").fetchone()[0] == 0
+        # the precision of what the pages stated ("November 07, 2016 10:41": minutes)
+        precisions = dict(archive.db.execute(
+            "SELECT published_precision, count(*) FROM articles WHERE published_at IS NOT NULL "
+            "GROUP BY 1"
+        ).fetchall())
+        dated = archive.db.execute(
+            "SELECT count(*) FROM articles WHERE published_at IS NOT NULL"
+        ).fetchone()[0]
+        assert precisions == {"minute": dated}
+        months = archive.articles_by_month()
+        assert sum(m.articles for m in months) == len(
+            [row for row in before if row[0]]
+        ) - archive.db.execute(
+            "SELECT count(*) FROM articles WHERE published_at IS NULL AND period_start IS NULL"
+        ).fetchone()[0]
+
+
+def test_migration_9_keeps_a_bare_date_on_its_day(tmp_path: Path) -> None:
+    db = old_archive(SCHEMA_VERSION - 1, tmp_path)
+    with sqlite3.connect(db) as conn:
+        article_id = conn.execute("SELECT min(id) FROM articles").fetchone()[0]
+        conn.execute(  # what the old code made of a page stating only "1 December 2019"
+            "UPDATE articles SET published_raw = '1 December 2019', "
+            "published_at = '2019-11-30T21:00:00Z', published_local = '2019-12-01T00:00:00+03:00' "
+            "WHERE id = ?",
+            (article_id,),
+        )
+    conn.close()
+    with Archive(db) as archive:
+        row = archive.db.execute(
+            "SELECT published_precision, published_at FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        assert row == ("day", "2019-11-30T21:00:00Z")  # kept as stored, read as its day
+        assert "2019-12" in {m.month for m in archive.articles_by_month()}
+        assert "2019-11" not in {m.month for m in archive.articles_by_month()}
+        exported = archive.iter_articles(
+            since="2019-12-01T00:00:00Z", until="2019-12-02T00:00:00Z", fields=("id",)
+        )
+        assert list(exported) == [{"id": article_id}]

@@ -27,7 +27,10 @@ BASE = "https://belarusinfocus.info"
 T1 = "2026-11-28T10:00:00Z"
 T2 = "2026-11-29T10:00:00Z"
 SVG = "{http://www.w3.org/2000/svg}"
-VIEWS = ("related_articles", "articles_by_month", "articles_by_category", "image_credits", "link_graph")
+VIEWS = (
+    "related_articles", "articles_by_month", "articles_by_category", "image_credits", "link_graph",
+    "status_by_week", "status_by_trend_month", "monitoring_issues", "issue_links",
+)
 
 
 # --- factory (as in tests/test_store.py) ------------------------------------------------------

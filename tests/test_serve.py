@@ -80,7 +80,9 @@ def test_metadata_configures_search_facets_and_read_only_queries() -> None:
     database = meta["databases"]["bif"]
     articles = database["tables"]["articles"]
     assert (articles["fts_table"], articles["fts_pk"]) == ("articles_fts", "id")
-    assert articles["facets"] == ["category", "image_credit", {"date": "published_at"}]
+    assert articles["facets"] == [
+        "category", "trend", "trend_status", "image_credit", {"date": "published_at"},
+    ]
     assert set(database["queries"]) >= {"search", "related", "per_month"}
     assert not any(query.get("write") for query in database["queries"].values())
     assert all(database["tables"][name]["columns"] for name in TABLES)

@@ -56,7 +56,10 @@ def urls_matching(archive: Archive, query: str) -> list[str]:
 
 
 SCHEMA_SQL = "SELECT sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
-VIEWS = ("related_articles", "articles_by_month", "articles_by_category", "image_credits", "link_graph")
+VIEWS = (
+    "related_articles", "articles_by_month", "articles_by_category", "image_credits", "link_graph",
+    "status_by_week", "status_by_trend_month", "monitoring_issues", "issue_links",
+)
 
 
 def make_version(path: Path, version: int) -> None:
@@ -598,6 +601,7 @@ def test_stats_totals_dates_categories_credits_coverage(archive: Archive) -> Non
     }
     assert stats["published"] == {"first": "2015-01-01T00:00:00Z", "last": "2016-06-01T00:00:00Z"}
     assert stats["per_year"] == {"2015": 1, "2016": 2}
+    assert stats["per_status"] == {"green": 2}
     assert stats["per_category"] == {"Politics": 2, "Economy": 1}
     assert stats["top_credits"] == {"TUT.BY": 2, "Reuters": 1}
     coverage = stats["field_coverage"]
