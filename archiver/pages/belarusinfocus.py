@@ -702,12 +702,13 @@ def read_layout(lines: list[str], title: str | None) -> _Layout:
     at = next((i for i, line in enumerate(lines) if title and line == title), None)
     before = lines[max(0, at - HEADER_WINDOW):at] if at is not None else lines
     after = lines[at + 1:] if at is not None else lines
-    period = next((line for line in reversed(before) if patterns.is_period(line)), None)
+    period_at = next((i for i in reversed(range(len(before))) if patterns.is_period(before[i])), None)
+    period = patterns.period_of(before[period_at]) if period_at is not None else None
     if period is None and at is not None:
-        period = next((line for line in after[:HEADER_WINDOW] if patterns.is_period(line)), None)
+        period = next((p for line in after[:HEADER_WINDOW] if (p := patterns.period_of(line))), None)
     trend = next((line for line in reversed(before[-3:]) if patterns.is_trend_name(line)), None)
-    if trend is None and at is None and period is not None:
-        following = lines[lines.index(period) + 1:][:1]
+    if trend is None and at is None and period_at is not None:
+        following = before[period_at + 1:][:1]
         trend = following[0] if following and patterns.is_trend_name(following[0]) else None
     status = next((line for line in after[:HEADER_WINDOW] if patterns.is_status(line)), None)
     if status is None:

@@ -97,9 +97,20 @@ BOILERPLATE_LINE: Final = re.compile(
 """A whole line of page furniture, wherever it stands."""
 
 
+PERIOD_IN_LINE: Final = re.compile(rf"(?:(?:by|па|от)\s+)?({PERIOD_LINE.pattern})", re.IGNORECASE)
+"""A line that is a week, perhaps after the lone ``by`` (when markup puts both on one line)."""
+
+
+def period_of(line: str) -> str | None:
+    """The week that the whole ``line`` shows (with or without a year, after a lone ``by``), as
+    shown; None when the line is something else."""
+    match = PERIOD_IN_LINE.fullmatch(line.strip())
+    return match.group(1) if match else None
+
+
 def is_period(line: str) -> bool:
-    """Whether the whole ``line`` is a monitored week (with or without a year)."""
-    return PERIOD_LINE.fullmatch(line.strip()) is not None
+    """Whether the whole ``line`` is a monitored week (see ``period_of``)."""
+    return period_of(line) is not None
 
 
 def is_status(line: str) -> bool:
