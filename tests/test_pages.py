@@ -22,7 +22,7 @@ import pytest
 
 from archiver.extract import process_page, record
 from archiver.items import RawPage
-from archiver.pages import belarusinfocus
+from archiver.pages import belarusinfocus, patterns
 from archiver.pages.belarusinfocus import (
     DRUPAL_2016,
     TEMPLATES,
@@ -32,7 +32,9 @@ from archiver.pages.belarusinfocus import (
     Template,
     feed_links,
     is_article_url,
+    sitemap_links,
 )
+from archiver.pages.site import canonical_article_url, is_site_host, trend_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
@@ -75,7 +77,7 @@ def test_golden_page(case: Path, update_goldens: bool) -> None:
         assert got["template"] == meta["template"], case.name
         template = next((t for t in TEMPLATES if t.name == meta["template"]), None)
         if template is not None:  # every field the template has selectors for came from them
-            own = {name: "selector" for name in got["sources"] if getattr(template, _ATTR.get(name, name), ())}
+            own = {n: "selector" for n in got["sources"] if getattr(template, _ATTR.get(n, n), ())}
             assert {k: v for k, v in got["sources"].items() if k in own} == own, got["sources"]
 
 
@@ -254,3 +256,184 @@ def test_inline_links_leave_out_boxes_that_are_not_the_text() -> None:
     assert inline == [("in-text", 1), ("emphasised", 2)]
     similar = [link.title for link in links if link.kind == "similar"]
     assert similar == ["Kraków: Minsk talks"]  # NFC, soft hyphen gone
+
+
+# --- weekly era: site knowledge, identity, gating, text fallbacks, discovery ---------------------
+
+REPLICA = ("http://127.0.0.1:8123", "http://127.0.0.1:8124")
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("The ruling elite", "ruling-elite"), ("Кіруючы клас", "ruling-elite"),
+        ("kiruyuchy-klas", "ruling-elite"), ("ruling-elite", "ruling-elite"),
+        ("the-ruling-elite", "ruling-elite"), ("Society and political parties", "society-parties"),
+        ("Belarus-West relations", "belarus-west"), ("Belarus – West relations", "belarus-west"),
+        ("belarus-russia-relations", "belarus-russia"), ("Security issues", "security"),
+        ("economy", "economy"), ("International relations", "international-relations"),
+        ("society-and-politics", "society-politics"), ("Events", "events"),
+        ("Weather", None), ("", None), (None, None),
+    ],
+)
+def test_trend_key(name: str | None, key: str | None) -> None:
+    assert trend_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://belarusinfocus.pro/the-ruling-elite/a-b/", "https://belarusinfocus.info/the-ruling-elite/a-b"),
+        ("http://www.belarusinfocus.info/ruling-elite/a-b?page=3#x", "https://belarusinfocus.info/the-ruling-elite/a-b"),
+        ("https://belarusinfocus.pro/7136-2/", "https://belarusinfocus.info/7136-2"),
+        ("https://belarusinfocus.pro/by/kiruyuchy-klas/x-y/", "https://belarusinfocus.info/by/kiruyuchy-klas/x-y"),
+        ("https://belarusinfocus.pro/economy/a?paged=2&utm_source=z", "https://belarusinfocus.info/economy/a"),
+        ("https://example.org/economy/a/?page=2", "https://example.org/economy/a?page=2"),
+    ],
+)
+def test_canonical_article_url(url: str, canonical: str) -> None:
+    assert canonical_article_url(url) == canonical
+    assert canonical_article_url(canonical) == canonical  # idempotent
+
+
+def test_canonical_article_url_on_a_replica_maps_both_listeners_to_the_first() -> None:
+    assert canonical_article_url("http://127.0.0.1:8124/economy/a/", REPLICA) == "http://127.0.0.1:8123/economy/a"
+    assert canonical_article_url("http://127.0.0.1:9999/economy/a/", REPLICA) == "http://127.0.0.1:9999/economy/a"
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [("belarusinfocus.pro", True), ("www.belarusinfocus.info", True), ("belarusinfocus.info:443", True),
+     ("belarusinfocus.info:8443", False), ("127.0.0.1:8124", True), ("127.0.0.1:8125", False),
+     ("evil-belarusinfocus.info", False), ("example.org", False)],
+)
+def test_is_site_host(host: str, expected: bool) -> None:
+    assert is_site_host(host, REPLICA) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://belarusinfocus.pro/the-ruling-elite/the-shifting-landscape-lukashenkas-position-weakens", True),  # noqa: E501
+        ("https://belarusinfocus.pro/analytics/poland-is-at-the-forefront-of-western-pressure", True),
+        ("https://belarusinfocus.pro/7136-2", True),
+        ("https://belarusinfocus.pro/7053-2/", True),
+        ("https://belarusinfocus.pro/5809belarus_in_focus_2012_winners_to_be_awarded_in_warsaw", True),
+        ("https://belarusinfocus.pro/minsk-failed-to-take-advantage-of-the-sanctions-reprieve/", True),
+        ("https://belarusinfocus.pro/by/kiruyuchy-klas/rapidly-changing-workforce/", True),
+        ("https://belarusinfocus.pro/analytics/the-ruling-elite/", False),
+        ("https://belarusinfocus.pro/analytics/the-ruling-elite/page/9/", False),
+        ("https://belarusinfocus.pro/analytics/", False),
+        ("https://belarusinfocus.pro/page/2", False),
+        ("https://belarusinfocus.pro/about-monitoring", False),
+        ("https://belarusinfocus.pro/about-us-partners/about-information-office", False),
+        ("https://belarusinfocus.pro/feed/", False),
+        ("https://belarusinfocus.pro/wp-sitemap-posts-post-1.xml", False),
+        ("https://belarusinfocus.pro/wp-content/uploads/2023/05/photo-of-a-rally.jpg", False),
+        ("https://belarusinfocus.pro/wp-admin/post-new", False),
+        ("https://belarusinfocus.pro/tag/sanctions", False),
+        ("https://belarusinfocus.pro/the-ruling-elite/a-b/feed", False),
+    ],
+)
+def test_is_article_url_weekly_forms(url: str, expected: bool) -> None:
+    assert is_article_url(url, "belarusinfocus.pro") is expected
+
+
+def _weekly_html(case: str) -> tuple[str, str]:
+    page, _meta = load_case(FIXTURES / case)
+    return page.url, page.body.decode()
+
+
+def test_a_weekly_page_on_another_host_is_not_claimed_by_the_site_template() -> None:
+    url, html = _weekly_html("weekly-en-2024-belarus-west")  # no canonical link in this one
+    assert ArticlePage(url, html).template.name == "wp-weekly-2022"
+    assert ArticlePage("https://example.org/2024/07/poland", html).template is UNKNOWN_TEMPLATE
+    # a canonical link to the site says it is the site's page (a saved copy, a mirror)
+    _url2, html2 = _weekly_html("weekly-en-2023-ruling-elite")
+    assert ArticlePage("https://example.org/copy", html2).template.name == "wp-weekly-2022"
+    assert ArticlePage("http://127.0.0.1:8124" + url.split(".pro", 1)[1], html).template.name == "wp-weekly-2022"  # noqa: E501
+
+
+def test_a_wordpress_generator_tag_alone_claims_nothing() -> None:
+    html = """<html><head><meta name="generator" content="WordPress 6.4.3"></head><body><article class="post">
+      <h1 class="entry-title">A post</h1><div class="post-content entry-content"><p>Text.</p></div></article></body></html>"""  # noqa: E501
+    assert ArticlePage("https://belarusinfocus.info/economy/a-post", html).template is UNKNOWN_TEMPLATE
+
+
+def test_a_week_is_never_a_publication_time_and_the_body_keeps_no_boilerplate() -> None:
+    for case in ("unknown-soup-2024-ruling-elite", "unknown-table-2024-society", "weekly-en-2023-ruling-elite"):  # noqa: E501
+        url, html = _weekly_html(case)
+        fields = ArticlePage(url, html).fields()
+        assert fields.published is None, case
+        body = fields.body_html or ""
+        for phrase in ("subscribed", "Subscribe", "Once a week", "Situation in Belarus", "View all",
+                       "Read more", "Photo:", "photo:", "The situation", "By Dzianis", fields.title or "?"):
+            assert phrase not in body, (case, phrase)
+
+
+@pytest.mark.parametrize(
+    ("line", "period"),
+    [("May 15 – May 21, 2023", "May 15 – May 21, 2023"),
+     ("September 30 – October 6, 2024", "September 30 – October 6, 2024"),
+     ("Жнівень 9 – Жнівень 15, 2021", "Жнівень 9 – Жнівень 15, 2021"),
+     ("by December 26 – January 1", "December 26 – January 1"),
+     ("9 мая – 15 мая 2023", "9 мая – 15 мая 2023"),
+     ("May 15, 2023", None), ("The week of May 15 – May 21, 2023 was calm", None)],
+)
+def test_period_lines(line: str, period: str | None) -> None:
+    assert patterns.period_of(line) == period
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [("The situation has gotten better", "status"), ("The situation got worse", "status"),
+     ("Сітуацыя пагоршылася", "status"), ("- (The situation has improved)", "status"),
+     ("The situation in the region remains tense.", None),
+     ("Снимок носит иллюстративный характер. Фото: TUT.BY", "credit"), ("Фота:", "credit"),
+     ("карикатура: deutsche welle", "credit"), ("Image from https://twitter.com/S_vivat", "credit"),
+     ("By Zmicier Kuchlej", "byline"), ("By 2025, the economy will shrink", None)],
+)
+def test_text_patterns(line: str, kind: str | None) -> None:
+    found = {"status": patterns.is_status(line), "credit": patterns.is_caption_credit(line),
+             "byline": patterns.is_byline(line)}
+    assert [k for k, v in found.items() if v] == ([kind] if kind else [])
+
+
+def test_sitemap_index_and_urlset() -> None:
+    index = """<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>https://belarusinfocus.pro/wp-sitemap-posts-post-1.xml</loc></sitemap>
+      <sitemap><loc>https://belarusinfocus.pro/wp-sitemap-posts-post-2.xml</loc></sitemap>
+      <sitemap><loc>https://belarusinfocus.pro/wp-sitemap-taxonomies-category-1.xml</loc></sitemap>
+      <sitemap><loc>https://belarusinfocus.pro/wp-sitemap-users-1.xml</loc></sitemap>
+      <sitemap><loc>https://elsewhere.org/wp-sitemap-posts-post-1.xml</loc></sitemap></sitemapindex>"""
+    entries, nested = sitemap_links("https://belarusinfocus.pro/wp-sitemap.xml", index)
+    assert entries == []
+    assert nested == ["https://belarusinfocus.pro/wp-sitemap-posts-post-1.xml",
+                      "https://belarusinfocus.pro/wp-sitemap-posts-post-2.xml"]
+    urlset = """<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>https://belarusinfocus.pro/the-ruling-elite/election-2024-institutional-renewal-of-the-regime/</loc>
+        <lastmod>2024-02-19T10:00:00+00:00</lastmod></url>
+      <url><loc>https://belarusinfocus.pro/about-monitoring</loc></url>
+      <url><loc>https://belarusinfocus.pro/7136-2/</loc></url></urlset>"""
+    entries, nested = sitemap_links("https://belarusinfocus.pro/wp-sitemap-posts-post-1.xml", urlset)
+    assert entries == [
+        ("https://belarusinfocus.pro/the-ruling-elite/election-2024-institutional-renewal-of-the-regime",
+         "2024-02-19T10:00:00+00:00"),
+        ("https://belarusinfocus.pro/7136-2", None),
+    ]
+    assert nested == []
+
+
+def test_weekly_listing_next_page_in_both_forms() -> None:
+    for href in ("/analytics/belarus-west-relations/page/2/", "/analytics/belarus-west-relations/?paged=2"):
+        html = f"""<main><h1 class="trend-title">Belarus-West relations</h1>
+          <a href="/analytics/">All trends</a>
+          <article class="trend-entry"><a class="trend-entry__link" href="/belarus-west-relations/a-b-c-d/">
+          <h3>2022: Little prospect of normalization: the point of no return has been passed</h3></a>
+          <span class="trend-entry__period">December 26 – January 1</span></article>
+          <nav class="pagination"><a class="next page-numbers" href="{href}">Next</a></nav></main>"""
+        links = ListingPage("https://belarusinfocus.pro/analytics/belarus-west-relations/", html).links()
+        assert links.next_page == "https://belarusinfocus.pro" + href
+        assert links.periods == {"https://belarusinfocus.pro/belarus-west-relations/a-b-c-d": "December 26 – January 1"}  # noqa: E501
+        assert links.trend == "Belarus-West relations"
+        assert "https://belarusinfocus.pro/analytics" in links.listings
