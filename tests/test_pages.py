@@ -30,6 +30,8 @@ from archiver.pages.belarusinfocus import (
     ArticlePage,
     ListingPage,
     Template,
+    detect_language,
+    feed_entries,
     feed_links,
     is_article_url,
     sitemap_links,
@@ -437,3 +439,45 @@ def test_weekly_listing_next_page_in_both_forms() -> None:
         assert links.periods == {"https://belarusinfocus.pro/belarus-west-relations/a-b-c-d": "December 26 – January 1"}  # noqa: E501
         assert links.trend == "Belarus-West relations"
         assert "https://belarusinfocus.pro/analytics" in links.listings
+
+
+def test_feed_entries_keep_the_stated_time() -> None:
+    xml = """<?xml version="1.0"?><rss version="2.0"><channel>
+      <item><link>https://belarusinfocus.pro/the-ruling-elite/election-2024-institutional-renewal-of-the-regime/</link>
+        <pubDate>Mon, 19 Feb 2024 09:00:00 +0000</pubDate></item>
+      <item><link>https://belarusinfocus.pro/analytics/the-ruling-elite/</link></item>
+      <item><link>https://belarusinfocus.pro/7136-2/</link></item></channel></rss>"""
+    assert feed_entries("https://belarusinfocus.pro/feed/", xml) == [
+        ("https://belarusinfocus.pro/the-ruling-elite/election-2024-institutional-renewal-of-the-regime",
+         "Mon, 19 Feb 2024 09:00:00 +0000"),
+        ("https://belarusinfocus.pro/7136-2", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("The situation has not changed: the regime keeps its grip on the security forces.", "en"),
+     ("Силовые структуры ликвидируют организации, которые помогали уязвимым группам.", "ru"),
+     ("Сілавыя структуры ліквідуюць арганізацыі, якія дапамагалі ўразлівым групам.", "be"),
+     ("Too short", None)],
+)
+def test_detect_language(text: str, lang: str | None) -> None:
+    assert detect_language(text) == lang
+
+
+def test_a_saved_page_of_unknown_address_can_be_kept_from_the_templates() -> None:
+    page, _ = load_case(FIXTURES / "seed-drupal")
+    html = page.body.decode()
+    assert ArticlePage(page.url, html, site_page=False).template is UNKNOWN_TEMPLATE
+    assert ArticlePage("https://example.org/x", html, site_page=True).template is DRUPAL_2016
+
+
+def test_without_the_title_line_the_first_period_and_the_trend_after_it_are_read() -> None:
+    html = """<html><body><div>Menu</div><div>by</div><div>May 15 – May 21, 2023</div>
+      <div>The ruling elite</div><div>A headline that differs from the og title</div>
+      <div>The situation has gotten better</div><div>Body text.</div>
+      <div>Situation in Belarus</div><div>May 22 – May 28</div></body></html>"""
+    fields = ArticlePage("https://belarusinfocus.pro/the-ruling-elite/a-b-c-d", html).fields()
+    assert (fields.period, fields.category, fields.trend_status) == (
+        "May 15 – May 21, 2023", "The ruling elite", "The situation has gotten better")
+    assert fields.sources["period"] == fields.sources["category"] == "text"

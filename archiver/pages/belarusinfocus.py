@@ -293,6 +293,8 @@ class ArticlePage:
     own origin when it is on loopback, i.e. a replica). The site's templates claim a page only
     when it is the site's: its host is a site host (``is_site_host``) or its canonical link
     points to one; any other page goes to the generic chain (template ``unknown``).
+    ``site_page``: True/False overrides that judgement (``archiver extract`` on a saved page
+    whose address is not known: False).
     """
 
     def __init__(
@@ -302,13 +304,15 @@ class ArticlePage:
         fetched_at: str | None = None,
         templates: Iterable[str] | None = None,
         hosts: Iterable[str] | None = None,
+        *,
+        site_page: bool | None = None,
     ) -> None:
         self.url = url
         self.html = html
         self.sel = parse_html(html)
         self.hosts = site_hosts_for(url, hosts)
         self.canonical_link = self._canonical_link()
-        self.on_site = self._is_on_site()
+        self.on_site = self._is_on_site() if site_page is None else site_page
         self.template = choose_template(self.sel, fetched_at, templates, on_site=self.on_site)
         self._jsonld: dict[str, object] | None = None
         self._node_cache: Selector | None = None
@@ -700,16 +704,21 @@ def read_layout(lines: list[str], title: str | None) -> _Layout:
     is not furniture). Without the title, the first of each in the page.
     """
     at = next((i for i, line in enumerate(lines) if title and line == title), None)
-    before = lines[max(0, at - HEADER_WINDOW):at] if at is not None else lines
+    before = lines[max(0, at - HEADER_WINDOW):at] if at is not None else []
     after = lines[at + 1:] if at is not None else lines
+    # the period: the nearest above the title, else just below it; without the title the first
     period_at = next((i for i in reversed(range(len(before))) if patterns.is_period(before[i])), None)
     period = patterns.period_of(before[period_at]) if period_at is not None else None
-    if period is None and at is not None:
-        period = next((p for line in after[:HEADER_WINDOW] if (p := patterns.period_of(line))), None)
+    if period is None:
+        window = after[:HEADER_WINDOW] if at is not None else after
+        period_at = next((i for i, line in enumerate(window) if patterns.is_period(line)), None)
+        period = patterns.period_of(window[period_at]) if period_at is not None else None
+        if at is None and period_at is not None:
+            before = lines[period_at:period_at + 3]  # the trend follows the period
+    # the trend: the nearest name above the title (a menu of trends further up is passed over)
     trend = next((line for line in reversed(before[-3:]) if patterns.is_trend_name(line)), None)
-    if trend is None and at is None and period_at is not None:
-        following = before[period_at + 1:][:1]
-        trend = following[0] if following and patterns.is_trend_name(following[0]) else None
+    if trend is None and at is not None:
+        trend = next((line for line in after[:3] if patterns.is_trend_name(line)), None)
     status = next((line for line in after[:HEADER_WINDOW] if patterns.is_status(line)), None)
     if status is None:
         status = next((line for line in lines if patterns.is_status(line)), None)
@@ -919,15 +928,29 @@ def _hosts_of(url: str, hosts: Iterable[str] | None) -> tuple[str, ...]:
     return (f"{own.scheme}://{own.netloc}",)
 
 
-def feed_links(url: str, xml: str, hosts: Iterable[str] | None = None) -> list[str]:
-    """Article URLs of an RSS 2.0 or Atom feed (``/feed/``), in feed order (``hosts``: as for
-    ListingPage)."""
+def feed_entries(url: str, xml: str, hosts: Iterable[str] | None = None) -> list[tuple[str, str | None]]:
+    """Article URLs of an RSS 2.0 or Atom feed (``/feed/``) in feed order, each with its stated
+    time as shown (RSS ``pubDate``, Atom ``published`` or ``updated``) or None. ``hosts``: as for
+    ListingPage."""
     sel = Selector(text=xml, type="xml")
     sel.remove_namespaces()
-    found = sel.xpath("//item/link/text() | //entry/link/@href").getall()
     site = _hosts_of(url, hosts)
-    out = [canonical_url(urljoin(url, link.strip())) for link in found]
-    return [u for u in dict.fromkeys(out) if is_article_url(u, site)]
+    out: dict[str, str | None] = {}
+    for entry in sel.xpath("//item | //entry"):
+        link = entry.xpath("link/text()").get() or entry.xpath("link/@href").get()
+        if not link or not link.strip():
+            continue
+        target = canonical_url(urljoin(url, link.strip()))
+        if target in out or not is_article_url(target, site):
+            continue
+        shown = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
+        out[target] = shown.strip() if shown and shown.strip() else None
+    return list(out.items())
+
+
+def feed_links(url: str, xml: str, hosts: Iterable[str] | None = None) -> list[str]:
+    """Article URLs of an RSS 2.0 or Atom feed (``/feed/``), in feed order (see feed_entries)."""
+    return [target for target, _shown in feed_entries(url, xml, hosts)]
 
 
 NOT_ARTICLE_SITEMAP = re.compile(r"wp-sitemap-(?:users|taxonomies)-|wp-sitemap-posts-page-", re.IGNORECASE)
