@@ -1,8 +1,10 @@
-"""What the pages of Belarus in Focus contain: every selector and fallback for the site lives here.
+"""What the pages of Belarus in Focus contain: every selector and fallback for the site lives here
+(site knowledge in archiver.pages.site, text patterns in archiver.pages.patterns).
 
-A redesign of the site is a change to this file plus saved pages under tests/fixtures/pages/.
+A redesign of the site is a new Template here plus saved pages under tests/fixtures/pages/.
 The page objects extract raw values only (text as shown, HTML fragments); cleaning is the job of
-archiver.normalise. Each field is taken from the first source that yields it, in this order:
+archiver.normalise. Only the site's own pages are offered to the templates (``ArticlePage``).
+Each field is taken from the first source that yields it, in this order:
 
 1. ``selector``: the site's own markup: the CSS of the page's template version (``Template``;
    chosen by what the page looks like, the fetch date as a hint);
@@ -10,12 +12,15 @@ archiver.normalise. Each field is taken from the first source that yields it, in
    ``itemprop``);
 3. ``meta``: structured metadata (Open Graph, ``article:*`` meta tags, ``<time datetime>``);
 4. ``jsonld``: a JSON-LD ``NewsArticle``/``Article``;
-5. ``generic``: for the body, a generic main-text extractor (archiver.pages.generic);
-6. ``text``: text patterns (the ``Image: …`` line, the first date line near the title, the URL,
-   the densest block of paragraphs).
+5. ``text``: the site's text patterns in reading order around the title (the period line, the
+   trend's name, the status sentence, the caption's credit label, the byline, the body up to the
+   newsletter block; archiver.pages.patterns), the ``Month D, YYYY`` line;
+6. ``generic``: for the body, a generic main-text extractor (archiver.pages.generic) without the
+   page furniture, then the densest block of paragraphs;
+7. ``url``: the trend from the URL's section slug.
 
 ``field_sources`` records which source gave each field; ``archiver check`` alarms when the share
-of ``selector`` falls (the site has changed).
+of ``selector`` falls (the site has changed). docs/architecture.md has the table per field.
 """
 
 from __future__ import annotations
