@@ -392,7 +392,7 @@ class ArticlePage:
         found: list[Selector] = []
         for css in (*self.template.translation, *MARKUP.translation, "a[hreflang]"):
             found.extend(self.sel.css(css))
-        for anchor in self.sel.css("a[href]"):
+        for anchor in self.sel.xpath("//a[@href][string-length(normalize-space(.)) <= 12]"):
             text = collapse_ws(" ".join(anchor.css("::text").getall()))
             if text and LANGUAGE_SWITCH_TEXT.fullmatch(text):
                 found.append(anchor)

@@ -76,6 +76,10 @@ BYLINE: Final = re.compile(
 """A byline line: ``By Zmicier Kuchlej`` (seen); ``Аўтар: …``/``Автор: …`` (guess). Whole-line
 match of capitalised words: ``By 2025, the economy …`` is no byline."""
 
+BYLINE_MAX_CHARS: Final = 80
+PERIOD_MAX_CHARS: Final = 70
+TREND_MAX_CHARS: Final = 60
+
 LONE_BY: Final = re.compile(r"by|па|от", re.IGNORECASE)
 """The lone ``by`` above the period line (meaning unknown)."""
 
@@ -110,30 +114,40 @@ def period_of(line: str) -> str | None:
 
 def is_period(line: str) -> bool:
     """Whether the whole ``line`` is a monitored week (see ``period_of``)."""
-    return period_of(line) is not None
+    text = line.strip()
+    return 9 <= len(text) <= PERIOD_MAX_CHARS and _has_dash(text) and period_of(text) is not None
+
+
+def _has_dash(text: str) -> bool:
+    return "–" in text or "—" in text or "-" in text or "−" in text
 
 
 def is_status(line: str) -> bool:
     """Whether the whole ``line`` is a status sentence (short, starts ``The situation`` ...)."""
     text = line.strip()
-    return len(text) <= STATUS_MAX_CHARS and STATUS_SENTENCE.fullmatch(text) is not None
+    return 10 <= len(text) <= STATUS_MAX_CHARS and STATUS_SENTENCE.fullmatch(text) is not None
 
 
 def is_caption_credit(line: str) -> bool:
     """Whether ``line`` is a caption with a credit label (``… Фота: president.gov.by``)."""
     text = line.strip()
-    return len(text) <= CAPTION_MAX_CHARS and CAPTION_CREDIT.fullmatch(text) is not None
+    if len(text) > CAPTION_MAX_CHARS or (":" not in text and "Image from" not in text):
+        return False
+    return CAPTION_CREDIT.fullmatch(text) is not None
 
 
 def is_byline(line: str) -> bool:
     """Whether the whole ``line`` is a byline (``By Zmicier Kuchlej``)."""
-    return BYLINE.fullmatch(line.strip()) is not None
+    text = line.strip()
+    if text[:2] not in ("By", "Аў", "Ав") or len(text) > BYLINE_MAX_CHARS:
+        return False
+    return BYLINE.fullmatch(text) is not None
 
 
 def is_trend_name(line: str) -> bool:
     """Whether the whole ``line`` is a trend's name in any language (``Кіруючы клас``)."""
     text = line.strip()
-    return 0 < len(text) <= 60 and trend_key(text) is not None
+    return 0 < len(text) <= TREND_MAX_CHARS and trend_key(text) is not None
 
 
 def is_furniture(line: str, title: str | None = None) -> bool:
