@@ -115,6 +115,7 @@ DRUPAL_2016 = Template(
     status=(
         ".field-name-field-category-status [class*='status-']",
         "[class*='category-status'] [class*='status-']",
+        ".field-name-field-category-status li",  # ``- (The situation has improved)``
     ),
     image=(".field-name-field-image img", ".node .field-type-image img"),
     credit=(
@@ -703,7 +704,7 @@ def read_layout(lines: list[str], title: str | None) -> _Layout:
     """The fields an article page's text lines (reading order, boilerplate cut off) show by
     their patterns (archiver.pages.patterns), around the line that repeats ``title``.
 
-    Before the title: the period line, then the trend's name (the nearest one above the title,
+    Before the title: the period line, then the trend's name (between the period and the title,
     so a menu of trends further up is passed over). After it: the status sentence, the title
     again, the caption with its credit label, the byline, then the body (every later line that
     is not furniture). Without the title, the first of each in the page.
@@ -712,16 +713,18 @@ def read_layout(lines: list[str], title: str | None) -> _Layout:
     before = lines[max(0, at - HEADER_WINDOW):at] if at is not None else []
     after = lines[at + 1:] if at is not None else lines
     # the period: the nearest above the title, else just below it; without the title the first
-    period_at = next((i for i in reversed(range(len(before))) if patterns.is_period(before[i])), None)
-    period = patterns.period_of(before[period_at]) if period_at is not None else None
+    above = next((i for i in reversed(range(len(before))) if patterns.is_period(before[i])), None)
+    period = patterns.period_of(before[above]) if above is not None else None
+    # the trend: between that period and the title, else among the three lines above the title
+    # (a menu of trends further up is passed over), else just below the title
+    near = before[above + 1:] if above is not None else before[-3:]
     if period is None:
         window = after[:HEADER_WINDOW] if at is not None else after
-        period_at = next((i for i, line in enumerate(window) if patterns.is_period(line)), None)
-        period = patterns.period_of(window[period_at]) if period_at is not None else None
-        if at is None and period_at is not None:
-            before = lines[period_at:period_at + 3]  # the trend follows the period
-    # the trend: the nearest name above the title (a menu of trends further up is passed over)
-    trend = next((line for line in reversed(before[-3:]) if patterns.is_trend_name(line)), None)
+        below = next((i for i, line in enumerate(window) if patterns.is_period(line)), None)
+        period = patterns.period_of(window[below]) if below is not None else None
+        if at is None and below is not None:
+            near = window[below + 1:below + 3]  # no title: the trend follows the period
+    trend = next((line for line in reversed(near) if patterns.is_trend_name(line)), None)
     if trend is None and at is not None:
         trend = next((line for line in after[:3] if patterns.is_trend_name(line)), None)
     status = next((line for line in after[:HEADER_WINDOW] if patterns.is_status(line)), None)
