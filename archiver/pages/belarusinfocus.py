@@ -52,6 +52,15 @@ from archiver.pages.site import (
     trend_key,
 )
 
+__all__ = [
+    "DRUPAL_2016", "MARKUP", "TEMPLATES", "UNKNOWN_TEMPLATE", "WP_WEEKLY_2022", "ArticleFields",
+    "ArticlePage", "ListingLinks", "ListingPage", "Template", "canonical_article_url",
+    "choose_template", "detect_language", "feed_entries", "feed_links", "is_article_url",
+    "is_site_host", "listing_trend", "parse_html", "read_layout", "sitemap_links", "text_lines",
+    "trend_key",
+]  # fmt: skip
+"""The page objects, and the site knowledge of archiver.pages.site that the other modules use."""
+
 TEMPLATE_NAME = "drupal-2016"
 """The template version these selectors describe (see docs/replica.md)."""
 
