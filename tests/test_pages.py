@@ -481,3 +481,23 @@ def test_without_the_title_line_the_first_period_and_the_trend_after_it_are_read
     assert (fields.period, fields.category, fields.trend_status) == (
         "May 15 – May 21, 2023", "The ruling elite", "The situation has gotten better")
     assert fields.sources["period"] == fields.sources["category"] == "text"
+
+
+def test_a_body_read_by_its_text_keeps_lists_line_breaks_and_leaves_boxes_out() -> None:
+    html = """<html><head><title>A title – Belarus in Focus</title></head><body><div>
+      <div><span>by</span> <span>May 15 – May 21, 2023</span></div>
+      <div><a href="/x">The ruling elite</a></div>
+      <div><h2>A title</h2></div><div><b>The situation got worse</b></div>
+      <div><p>Lead paragraph
+        over two source lines.</p><p>Options:</p><ul><li>One</li><li>Two</li></ul>
+      <p>First line<br>second line</p>
+      <div class="read-more"><h4>Read more</h4><ul><li><a href="/e/a-b">Boxed</a></li></ul></div>
+      <p>Last.</p></div><div><p>You have been successfully subscribed</p></div></div></body></html>"""
+    fields = ArticlePage("https://belarusinfocus.pro/the-ruling-elite/a-title-b-c", html).fields()
+    assert fields.body_html == (
+        "<p>Lead paragraph over two source lines.</p>\n<p>Options:</p>\n<ul><li>One</li><li>Two</li></ul>\n"
+        "<p>First line<br>second line</p>\n<p>Last.</p>"
+    )
+    assert fields.lead_html == "<p>Lead paragraph over two source lines.</p>"
+    assert (fields.sources["body_html"], fields.sources["lead_html"]) == ("text", "text")
+    assert (fields.trend_status, fields.category) == ("The situation got worse", "The ruling elite")

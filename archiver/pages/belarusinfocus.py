@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape as html_escape
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector, SelectorList
@@ -234,7 +234,7 @@ LANGUAGE_SWITCH_TEXT = re.compile(
 )
 """The text of a language-switch link (``EN``, ``BE/RU``) in markup no template knows."""
 BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "br", "dd", "details", "dialog", "div", "dl",
+    "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl",
     "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
     "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th",
     "tr", "ul", "button", "img",
@@ -245,30 +245,63 @@ MIN_LANG_LETTERS = 40
 """Fewer letters of article text than this: the language comes from ``<html lang>``."""
 
 
-def text_lines(root: Any) -> list[str]:
+NOT_TEXT_BLOCK = re.compile(
+    r"share|social|similar|related|read-?more|advert|banner|comments|\btags\b", re.IGNORECASE
+)
+"""A class or id of a block whose text is not the article's in any markup (share buttons, a
+"Read more" box): left out of the text lines. Captions and credits stay: their text is read."""
+
+
+def text_lines(root: Any, skip: re.Pattern[str] | None = NOT_TEXT_BLOCK) -> list[str]:
     """The text of the lxml element ``root`` as lines in reading order: each block element
-    (BLOCK_TAGS) starts a new line; script, style, noscript, template and comments are left out;
-    whitespace is collapsed and empty lines dropped."""
-    parts: list[str] = []
+    (BLOCK_TAGS) starts a new line; script, style, noscript, template, comments and blocks whose
+    class or id matches ``skip`` are left out; whitespace is collapsed and empty lines dropped."""
+    return [text for _tag, text in text_blocks(root, skip)]
+
+
+LINE_BREAK = "\x0b"
+"""Stands for a ``<br>`` in ``text_blocks`` until the lines are split."""
+
+
+def text_blocks(root: Any, skip: re.Pattern[str] | None = NOT_TEXT_BLOCK) -> list[tuple[str, str]]:
+    """``text_lines`` with the tag of the block element each line stands in (``p``, ``li``,
+    ``h3``, ``div``, ...); a line after a ``<br>`` in the same block has the tag ``br``."""
+    blocks: list[tuple[str, list[str]]] = [("", [])]
+    stack: list[str] = [""]
 
     def walk(node: Any) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in NOT_TEXT_TAGS or tag == "head":
             return
+        if skip is not None and tag and skip.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return
+        if tag == "br":
+            blocks[-1][1].append(LINE_BREAK)
+            return
         block = tag in BLOCK_TAGS
         if block:
-            parts.append("\n")
+            stack.append(tag)
+            blocks.append((tag, []))
         if tag and node.text:
-            parts.append(node.text)
+            blocks[-1][1].append(node.text)
         for child in node:
             walk(child)
             if child.tail:
-                parts.append(child.tail)
+                blocks[-1][1].append(child.tail)
         if block:
-            parts.append("\n")
+            stack.pop()
+            blocks.append((stack[-1], []))
 
     walk(root)
-    return [line for line in (collapse_ws(chunk) for chunk in "".join(parts).split("\n")) if line]
+    out: list[tuple[str, str]] = []
+    for tag, parts in blocks:
+        first = True
+        for chunk in "".join(parts).split(LINE_BREAK):
+            line = collapse_ws(chunk)
+            if line:
+                out.append((tag if first else "br", line))
+                first = False
+    return out
 
 
 @dataclass(slots=True)
@@ -332,7 +365,7 @@ class ArticlePage:
         self._jsonld: dict[str, object] | None = None
         self._node_cache: Selector | None = None
         self._main_text_cache: str | None = None
-        self._lines_cache: list[str] | None = None
+        self._lines_cache: list[tuple[str, str]] | None = None
         self._layout_cache: _Layout | None = None
 
     # -- public --------------------------------------------------------------------------------
@@ -506,22 +539,23 @@ class ArticlePage:
         yield "url", self._identity(self.url)
 
     # -- the page's text in reading order (fallbacks for unknown markup) -------------------------
-    def _lines(self) -> list[str]:
-        """The page's text lines in reading order, up to the first line of the newsletter, the
-        sidebar or the similar articles (patterns.BOILERPLATE_START)."""
+    def _blocks(self) -> list[tuple[str, str]]:
+        """The page's text lines in reading order with their block tags, up to the first line of
+        the newsletter, the sidebar or the similar articles (patterns.BOILERPLATE_START)."""
         if self._lines_cache is None:
             body = self.sel.xpath("//body")
             root = body[0].root if body else self.sel.root
-            lines = text_lines(root) if root is not None else []
+            blocks = text_blocks(root) if root is not None else []
             end = next(
-                (i for i, line in enumerate(lines) if patterns.BOILERPLATE_START.match(line)), len(lines)
+                (i for i, (_tag, line) in enumerate(blocks) if patterns.BOILERPLATE_START.match(line)),
+                len(blocks),
             )
-            self._lines_cache = lines[:end]
+            self._lines_cache = blocks[:end]
         return self._lines_cache
 
     def _layout(self) -> _Layout:
         if self._layout_cache is None:
-            self._layout_cache = read_layout(self._lines(), self._title_text())
+            self._layout_cache = read_layout(self._blocks(), self._title_text())
         return self._layout_cache
 
     def _title_text(self) -> str | None:
@@ -700,7 +734,8 @@ class _Layout:
     status: str | None = None
     credit: str | None = None
     author: str | None = None
-    body: tuple[str, ...] = ()
+    body: tuple[tuple[str, str], ...] = ()
+    """The body's lines with their block tags."""
     weekly: bool = False
     """The page reads as a weekly-era article: a period line and the title were found."""
 
@@ -709,15 +744,17 @@ HEADER_WINDOW = 6
 """How many lines before and after the title the period, trend and status may stand."""
 
 
-def read_layout(lines: list[str], title: str | None) -> _Layout:
+def read_layout(blocks: list[tuple[str, str]], title: str | None) -> _Layout:
     """The fields an article page's text lines (reading order, boilerplate cut off) show by
     their patterns (archiver.pages.patterns), around the line that repeats ``title``.
 
     Before the title: the period line, then the trend's name (between the period and the title,
     so a menu of trends further up is passed over). After it: the status sentence, the title
     again, the caption with its credit label, the byline, then the body (every later line that
-    is not furniture). Without the title, the first of each in the page.
+    is not furniture). Without the title, the first of each in the page. ``blocks``: the
+    page's text lines with their block tags (``text_blocks``).
     """
+    lines = [line for _tag, line in blocks]
     at = next((i for i, line in enumerate(lines) if title and line == title), None)
     before = lines[max(0, at - HEADER_WINDOW):at] if at is not None else []
     after = lines[at + 1:] if at is not None else lines
@@ -741,19 +778,43 @@ def read_layout(lines: list[str], title: str | None) -> _Layout:
         status = next((line for line in lines if patterns.is_status(line)), None)
     credit = next((line for line in after if patterns.is_caption_credit(line)), None)
     author = next((line for line in after if patterns.is_byline(line)), None)
-    body: list[str] = []
+    body: list[tuple[str, str]] = []
     if at is not None:
-        body.extend(line for line in after if not patterns.is_furniture(line, title))
+        body.extend(block for block in blocks[at + 1:] if not patterns.is_furniture(block[1], title))
     return _Layout(
         period=period, trend=trend, status=status, credit=credit, author=author, body=tuple(body),
         weekly=period is not None and at is not None and bool(body),
     )
 
 
-def _paragraphs(lines: Iterable[str]) -> str | None:
-    """Text lines as ``<p>`` elements (escaped), one per line; None for none."""
-    out = "\n".join(f"<p>{html_escape(line, quote=False)}</p>" for line in lines)
-    return out or None
+BLOCK_OUT: Final = {"h2": "h2", "h3": "h3", "h4": "h4", "h5": "h5", "h6": "h6", "blockquote": "blockquote"}
+"""Block tags a text-read body keeps; every other line becomes a ``<p>``, list items a list."""
+
+
+def _paragraphs(blocks: Iterable[tuple[str, str]]) -> str | None:
+    """Text lines with their block tags as simple HTML (escaped): consecutive ``li`` lines one
+    ``<ul>``, headings and blockquotes as such, the rest ``<p>``; None for none."""
+    out: list[str] = []
+    items: list[str] = []
+    for tag, line in (*blocks, ("", "")):
+        text = html_escape(line, quote=False)
+        if tag == "br" and line and (items or out):  # a line after a <br>: the same paragraph
+            if items:
+                items[-1] = items[-1].removesuffix("</li>") + f"<br>{text}</li>"
+            else:
+                close = out[-1].rindex("</")
+                out[-1] = f"{out[-1][:close]}<br>{text}{out[-1][close:]}"
+            continue
+        if tag == "li" and line:
+            items.append(f"<li>{text}</li>")
+            continue
+        if items:
+            out.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line:
+            name = BLOCK_OUT.get(tag, "p")
+            out.append(f"<{name}>{text}</{name}>")
+    return "\n".join(out) or None
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -882,7 +943,7 @@ class ListingPage:
                     titles[url] = title
                 week = next(
                     (t for css in self.ENTRY_PERIOD_CSS if (t := self._text_of(entry.css(css)))), None
-                ) or next((line for line in text_lines(entry.root) if patterns.is_period(line)), None)
+                ) or next((line for line in text_lines(entry.root, None) if patterns.is_period(line)), None)
                 if week:
                     periods[url] = week
         else:

@@ -86,7 +86,7 @@ LONE_BY: Final = re.compile(r"by|па|от", re.IGNORECASE)
 BOILERPLATE_START: Final = re.compile(
     r"You have been successfully subscribed|Subscribe to our newsletter|Once a week, in coordination"
     r"|Situation in Belarus|Similar articles|Recent trends"
-    r"|Вы паспяхова падпісаліся|Падпішыцеся на нашу рассылку|Вы успешно подписались"
+    r"|Вы паспяхова падпісаліся|Падпішыцеся на нашу рассылку|Раз на тыдзень|Вы успешно подписались"
     r"|Подпишитесь на нашу рассылку|Сітуацыя ў Беларусі|Ситуация в Беларуси",
     re.IGNORECASE,
 )
@@ -95,7 +95,8 @@ the article's text ends before it. The Belarusian and Russian wordings are guess
 BOILERPLATE_LINE: Final = re.compile(
     r"(?:You have been successfully subscribed|Subscribe to our newsletter|Once a week, in "
     r"coordination with.*|EN|BE/RU|BE|RU|Subscribe|Situation in Belarus|View all|Subscribe to us"
-    r"|Read more|All trends|Category status:?)[.!]?",
+    r"|Read more|All trends|Category status:?|Усе трэнды|Глядзець усе|Падпісвайцеся на нас|Чытаць далей"
+    r"|Падпісацца)[.!]?",
     re.IGNORECASE,
 )
 """A whole line of page furniture, wherever it stands."""
