@@ -241,6 +241,8 @@ BLOCK_TAGS = frozenset({
 })  # fmt: skip
 """Elements that start a new line of text in reading order."""
 TITLE_SUFFIX = re.compile(r"\s*[|–—-]\s*Belarus in Focus\s*$", re.IGNORECASE)
+SITE_LANGUAGES = frozenset({"en", "ru", "be"})
+"""The languages of the site's articles: ``detect_language`` tells them apart."""
 MIN_LANG_LETTERS = 40
 """Fewer letters of article text than this: the language comes from ``<html lang>``."""
 
@@ -530,8 +532,11 @@ class ArticlePage:
             collapse_ws(" ".join(Selector(text=f"<div>{html}</div>").xpath("//text()").getall()))
             for html in (out.body_html, out.lead_html) if html
         ) or (out.title or "")
+        hint = {"by": "be"}.get(hint or "", hint)
+        if hint and hint not in SITE_LANGUAGES:  # another site's page: its own word on it wins
+            yield "meta", hint
         yield "text", detect_language(text)
-        yield "meta", {"by": "be"}.get(hint or "", hint)
+        yield "meta", hint
 
     def _canonical_candidates(self) -> Iterator[tuple[str, str | None]]:
         if self.canonical_link and is_site_host(urlsplit(self.canonical_link).netloc, self.hosts):
