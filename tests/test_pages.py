@@ -505,7 +505,8 @@ def test_a_body_read_by_its_text_keeps_lists_line_breaks_and_leaves_boxes_out() 
 
 def test_the_language_of_another_sites_page_is_its_own_declaration() -> None:
     text = "<p>" + "Die Regierung in Minsk verschärft den Druck auf unabhängige Medien. " * 3 + "</p>"
-    de = ArticlePage("https://example.de/politik/minsk", f'<html lang="de-DE"><body>{text}</body></html>').fields()
+    de = ArticlePage("https://example.de/a", f"<html lang='de-DE'><body>{text}</body></html>").fields()
     assert (de.lang, de.sources["lang"]) == ("de", "meta")
-    by = ArticlePage("https://belarusinfocus.pro/by/a/b", f'<html lang="be"><body>{text}</body></html>').fields()
+    page = f'<html lang="be"><body>{text}</body></html>'
+    by = ArticlePage("https://belarusinfocus.pro/by/a/b", page).fields()
     assert (by.lang, by.sources["lang"]) == ("en", "text")  # the site's own: read from the text
