@@ -30,7 +30,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import escape as html_escape
 from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
@@ -841,13 +840,6 @@ def detect_language(text: str) -> str | None:
     if latin >= cyrillic:
         return "en"
     return "be" if len(_BE_ONLY.findall(text)) > len(_RU_ONLY.findall(text)) else "ru"
-
-
-@lru_cache(maxsize=8192)
-def _canonical(url: str) -> str:
-    """``canonical_url`` of a link target, cached: the same targets (the trends sidebar, similar
-    articles) recur on page after page."""
-    return canonical_url(url)
 
 
 def _is_article_url(url: str, hosts: tuple[str, ...]) -> bool:

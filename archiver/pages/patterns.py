@@ -37,7 +37,6 @@ PERIOD_LINE: Final = re.compile(
 )
 """A monitored week as shown: ``May 15 – May 21, 2023``, ``September 30 – October 6, 2024``,
 ``Жнівень 9 – Жнівень 15, 2021``; the year is optional (listings and the sidebar omit it)."""
-PERIOD_HAS_YEAR: Final = re.compile(r"\d{4}\s*$")
 
 STATUS_SENTENCE: Final = re.compile(
     r"(?:[-–•]\s*)?\(?(?:"
