@@ -274,7 +274,8 @@ def text_blocks(root: Any, skip: re.Pattern[str] | None = NOT_TEXT_BLOCK) -> lis
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in NOT_TEXT_TAGS or tag == "head":
             return
-        if skip is not None and tag and skip.search(f"{node.get('class', '')} {node.get('id', '')}"):
+        marker = node.get("class") or node.get("id") if tag else None
+        if marker and skip is not None and skip.search(f"{node.get('class', '')} {node.get('id', '')}"):
             return
         if tag == "br":
             blocks[-1][1].append(LINE_BREAK)
