@@ -510,3 +510,14 @@ def test_the_language_of_another_sites_page_is_its_own_declaration() -> None:
     page = f'<html lang="be"><body>{text}</body></html>'
     by = ArticlePage("https://belarusinfocus.pro/by/a/b", page).fields()
     assert (by.lang, by.sources["lang"]) == ("en", "text")  # the site's own: read from the text
+
+
+def test_a_canonical_link_is_honoured_only_on_a_site_host() -> None:
+    head = '<html><head><link rel="canonical" href="{}"></head><body><h1>T</h1></body></html>'
+    url = "https://belarusinfocus.pro/ruling-elite/a-b/?page=2"
+    mirror = ArticlePage(url, head.format("https://belarusinfocus.pro/the-ruling-elite/a-b/")).fields()
+    assert (mirror.canonical, mirror.sources["canonical"]) == (
+        "https://belarusinfocus.info/the-ruling-elite/a-b", "meta")
+    elsewhere = ArticlePage(url, head.format("https://example.org/stolen-copy")).fields()
+    assert (elsewhere.canonical, elsewhere.sources["canonical"]) == (
+        "https://belarusinfocus.info/the-ruling-elite/a-b", "url")
