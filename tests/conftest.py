@@ -54,3 +54,18 @@ def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str
         capture_output=True, text=True, timeout=timeout, env=env, check=False,
         cwd=Path(__file__).resolve().parent.parent,
     )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-goldens``: rewrite the golden outputs (tests/fixtures/pages/*/expected.json) from
+    what the code produces now, after a deliberate change; read the diff before committing."""
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False,
+        help="rewrite tests/fixtures/pages/*/expected.json from the current output",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites the golden outputs (``pytest --update-goldens``)."""
+    return bool(request.config.getoption("--update-goldens"))

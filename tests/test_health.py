@@ -86,7 +86,8 @@ FIELDS_RECOVERED = ("title", "published_at", "published_local", "category", "ima
 extraction); ``trend_status`` has no fallback and ``published_raw`` is the raw value of another
 source (the ISO time of a meta tag)."""
 OLD_ARCHIVER = ("-s", "ARCHIVER_TEMPLATES=drupal-2016")
-"""The archiver as it was before it learnt the redesign."""
+"""The archiver knowing only the Drupal template (the replica's redesign is known to no template:
+the invented ``redesign-2025`` template is gone, see archiver/pages/belarusinfocus.py)."""
 
 
 @pytest.fixture(scope="module")
@@ -136,14 +137,3 @@ def test_an_unknown_redesign_is_archived_by_the_fallbacks_and_fails_the_check(
     assert {row["template"] for row in rows.values()} == {"drupal-2016", "unknown"}
     stats = run_cli("stats", "--db", str(tmp_path / "archive.db"))
     assert "ALERT body:" in stats.stdout
-
-
-def test_once_the_redesign_is_a_known_template_the_check_passes(
-    redesigned: Replica, tmp_path: Path
-) -> None:
-    truth = redesigned.truth()
-    check, rows = crawl_and_check(redesigned, tmp_path / "archive.db")
-    assert check.returncode == 0, check.stdout
-    assert {row["template"] for row in rows.values()} == {"drupal-2016", "redesign-2025"}
-    for name in (*FIELDS_RECOVERED, "trend_status", "published_raw"):
-        assert right_share(rows, truth, name) == 1.0, name

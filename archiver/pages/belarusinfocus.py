@@ -1,8 +1,10 @@
-"""What the pages of Belarus in Focus contain: every selector and fallback for the site lives here.
+"""What the pages of Belarus in Focus contain: every selector and fallback for the site lives here
+(site knowledge in archiver.pages.site, text patterns in archiver.pages.patterns).
 
-A redesign of the site is a change to this file plus saved pages under tests/fixtures/pages/.
+A redesign of the site is a new Template here plus saved pages under tests/fixtures/pages/.
 The page objects extract raw values only (text as shown, HTML fragments); cleaning is the job of
-archiver.normalise. Each field is taken from the first source that yields it, in this order:
+archiver.normalise. Only the site's own pages are offered to the templates (``ArticlePage``).
+Each field is taken from the first source that yields it, in this order:
 
 1. ``selector``: the site's own markup: the CSS of the page's template version (``Template``;
    chosen by what the page looks like, the fetch date as a hint);
@@ -10,12 +12,15 @@ archiver.normalise. Each field is taken from the first source that yields it, in
    ``itemprop``);
 3. ``meta``: structured metadata (Open Graph, ``article:*`` meta tags, ``<time datetime>``);
 4. ``jsonld``: a JSON-LD ``NewsArticle``/``Article``;
-5. ``generic``: for the body, a generic main-text extractor (archiver.pages.generic);
-6. ``text``: text patterns (the ``Image: …`` line, the first date line near the title, the URL,
-   the densest block of paragraphs).
+5. ``text``: the site's text patterns in reading order around the title (the period line, the
+   trend's name, the status sentence, the caption's credit label, the byline, the body up to the
+   newsletter block; archiver.pages.patterns), the ``Month D, YYYY`` line;
+6. ``generic``: for the body, a generic main-text extractor (archiver.pages.generic) without the
+   page furniture, then the densest block of paragraphs;
+7. ``url``: the trend from the URL's section slug.
 
 ``field_sources`` records which source gave each field; ``archiver check`` alarms when the share
-of ``selector`` falls (the site has changed).
+of ``selector`` falls (the site has changed). docs/architecture.md has the table per field.
 """
 
 from __future__ import annotations
@@ -25,15 +30,35 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from html import escape as html_escape
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector, SelectorList
 
 from archiver.items import RelatedLink
 from archiver.normalise import canonical_url, collapse_ws
+from archiver.pages import patterns
 from archiver.pages.generic import generic_body_html
+from archiver.pages.site import (
+    LANGUAGE_PREFIXES,
+    TRENDS,
+    canonical_article_url,
+    is_article_url,
+    is_site_host,
+    listing_trend,
+    site_hosts_for,
+    trend_key,
+)
+
+__all__ = [
+    "DRUPAL_2016", "MARKUP", "TEMPLATES", "UNKNOWN_TEMPLATE", "WP_WEEKLY_2022", "ArticleFields",
+    "ArticlePage", "ListingLinks", "ListingPage", "Template", "canonical_article_url",
+    "choose_template", "detect_language", "feed_entries", "feed_links", "is_article_url",
+    "is_site_host", "listing_trend", "parse_html", "read_layout", "sitemap_links", "text_lines",
+    "trend_key",
+]  # fmt: skip
+"""The page objects, and the site knowledge of archiver.pages.site that the other modules use."""
 
 TEMPLATE_NAME = "drupal-2016"
 """The template version these selectors describe (see docs/replica.md)."""
@@ -54,17 +79,22 @@ def parse_html(html: str) -> Selector:
 class Template:
     """The CSS selectors of one version of the site's templates, most specific first.
 
-    ``markers``: CSS of which any match says a page is in this template. ``since``: the date
-    (ISO 8601) from which the site served it; when a page matches several templates, the latest
-    one in force at the page's fetch date wins. A redesign of the site is a new Template in
-    TEMPLATES, its saved pages under tests/fixtures/pages/ and its golden outputs.
+    ``markers``: CSS of which any match says a page is in this template (a site page only: see
+    ``choose_template``). ``since``/``until``: the dates (ISO 8601; ``until`` empty: still in use
+    or unknown) between which the site served it, a hint: when a page matches several templates,
+    the latest one in force at the page's fetch date wins. A redesign of the site is a new
+    Template in TEMPLATES, its saved pages under tests/fixtures/pages/ and its golden outputs.
+    ``status``: the marker's text when it is a status sentence, else its ``class``.
     """
 
     name: str
     since: str
     markers: tuple[str, ...]
+    until: str = ""
     title: tuple[str, ...] = ()
     date: tuple[str, ...] = ()
+    period: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     image: tuple[str, ...] = ()
@@ -73,11 +103,13 @@ class Template:
     body: tuple[str, ...] = ()
     similar: tuple[str, ...] = ()
     trend: tuple[str, ...] = ()
+    translation: tuple[str, ...] = ()
 
 
 DRUPAL_2016 = Template(
     name=TEMPLATE_NAME,
     since="2011-01-01",
+    until="2022-02-01",  # (inferred) the weekly template took over between Nov 2021 and Feb 2022
     markers=(".node-article", "[class*='field-name-']", ".similar-articles", "body[class*='node-type-']"),
     title=("h1.title", "h1.page-title", "h1#page-title", ".node h1"),
     date=(
@@ -86,10 +118,12 @@ DRUPAL_2016 = Template(
         ".node .date-display-single",
         ".field-name-post-date",
     ),
+    author=(".field-name-field-author", ".node .author"),
     category=(".field-name-field-category a", ".breadcrumb a:last-child"),
     status=(
         ".field-name-field-category-status [class*='status-']",
         "[class*='category-status'] [class*='status-']",
+        ".field-name-field-category-status li",  # ``- (The situation has improved)``
     ),
     image=(".field-name-field-image img", ".node .field-type-image img"),
     credit=(
@@ -102,29 +136,33 @@ DRUPAL_2016 = Template(
     similar=(".similar-articles .similar-item h3 a", ".similar-articles h3 a"),
     trend=(".block-recent-trends li a", ".recent-trends li a"),
 )
-REDESIGN_2025 = Template(
-    name="redesign-2025",
-    since="2025-01-01",
-    markers=("meta[name='generator'][content^='WordPress']", "article.post .post-content"),
-    title=("h1.entry-title", "article.post h1"),
-    date=(".post-meta time.published", "time.published"),
-    category=(".post-meta a[rel~='category']",),
-    status=(".post-meta .trend-badge", ".trend-badge"),
-    image=("figure.post-thumbnail img",),
-    credit=("figure.post-thumbnail figcaption",),
-    lead=(".post-excerpt",),
-    body=("article.post .post-content", ".post-content"),
-    similar=("aside.related-posts .related-post h3 a",),
-    trend=(".widget-latest-posts li a",),
+"""The Drupal-like template of belarusinfocus.info (2016 to at least late 2020): a timestamp,
+``Category status:``, ``Similar articles``, ``Recent trends``."""
+WP_WEEKLY_2022 = Template(
+    name="wp-weekly-2022",
+    since="2022-02-01",
+    markers=("article.single-analytics", ".analytics-period", ".analytics-status", "a.analytics-trend"),
+    title=("h1.entry-title", "article.single-analytics h1"),
+    period=(".analytics-meta .analytics-period", ".analytics-period"),
+    author=(".analytics-author",),
+    category=("a.analytics-trend", ".analytics-trend"),
+    status=(".analytics-status",),
+    image=(".analytics-image img",),
+    credit=(".analytics-image figcaption",),
+    lead=(".entry-content > p",),
+    body=("article.single-analytics .entry-content", ".entry-content"),
+    translation=("link[rel='alternate'][hreflang]", ".lang-switch a[hreflang]"),
 )
-"""The replica's guess at a 2025 redesign (WordPress-like; docs/replica.md). Not seen on the real
-site: it shows how a template version is added, and tests/test_health.py crawls the replica's
-redesign without it to see the alarm."""
-TEMPLATES: tuple[Template, ...] = (DRUPAL_2016, REDESIGN_2025)
+"""The weekly-monitoring template (WordPress-like) of belarusinfocus.pro and .info, as
+CONTRACT.md describes it: the period line, the trend, the status sentence (modifier class
+``analytics-status--better`` ...), the caption with its credit, the byline, the language switch.
+The real markup is not known (no copy kept it): the class names are the replica's; real pages
+in other markup are read by the text fallbacks (archiver.pages.patterns)."""
+TEMPLATES: tuple[Template, ...] = (DRUPAL_2016, WP_WEEKLY_2022)
 """Every known version of the site's templates."""
 UNKNOWN_TEMPLATE = Template(name="unknown", since="", markers=())
-"""A page none of TEMPLATES recognises: every field comes from the fallbacks (``archiver check``
-then fails: the site has changed)."""
+"""A page none of TEMPLATES recognises, or a page of another site: every field comes from the
+fallbacks (``archiver check`` then fails: the site has changed)."""
 
 # --- generic markup, used by every template after its own selectors (source "markup") ---------
 MARKUP = Template(
@@ -133,25 +171,40 @@ MARKUP = Template(
     markers=(),
     title=("article h1", "h1"),
     date=("span.date",),
+    author=("[rel='author']", "[itemprop='author']"),
     image=("article figure img",),
     credit=("figure figcaption",),
     lead=("[itemprop='description']",),
     body=("[itemprop='articleBody']", "article .entry-content"),
+    translation=("link[rel='alternate'][hreflang]",),
 )
 
 
 def choose_template(
-    sel: Selector, fetched_on: str | None = None, names: Iterable[str] | None = None
+    sel: Selector,
+    fetched_on: str | None = None,
+    names: Iterable[str] | None = None,
+    *,
+    on_site: bool = True,
 ) -> Template:
     """The template of the page ``sel``: of those whose markers match, the latest in force on
-    ``fetched_on`` (ISO 8601 date or time; None: any); UNKNOWN_TEMPLATE when none matches.
-    ``names``: only these templates (None: every one in TEMPLATES)."""
+    ``fetched_on`` (ISO 8601 date or time; None: any; else the latest begun by then, else any);
+    UNKNOWN_TEMPLATE when none matches or
+    when the page is not the site's (``on_site`` False: see ``ArticlePage``). ``names``: only
+    these templates (None: every one in TEMPLATES). A WordPress generator tag alone claims
+    nothing."""
+    if not on_site:
+        return UNKNOWN_TEMPLATE
     known = TEMPLATES if names is None else tuple(t for t in TEMPLATES if t.name in set(names))
     matching = [t for t in known if any(sel.css(css) for css in t.markers)]
     if not matching:
         return UNKNOWN_TEMPLATE
-    in_force = [t for t in matching if fetched_on is None or t.since <= fetched_on[:10]] or matching
-    return max(in_force, key=lambda t: t.since)
+    if fetched_on:
+        day = fetched_on[:10]
+        started = [t for t in matching if t.since <= day]
+        in_force = [t for t in started if not t.until or day < t.until]
+        matching = in_force or started or matching
+    return max(matching, key=lambda t: t.since)
 
 
 NOT_TEXT_TAGS = frozenset({"script", "noscript", "template", "style"})
@@ -163,12 +216,11 @@ NOT_ARTICLE_BLOCK = re.compile(
 """A class or id of a block inside the body that is not the article's text ("Read more" boxes,
 share buttons, ...): its links are not inline links (archiver.normalise drops its text)."""
 
-# --- text patterns ---------------------------------------------------------------------------
+# --- text patterns (the site's own in archiver.pages.patterns) ------------------------------
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )
 DATE_LINE = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}(?:\s+\d{{1,2}}:\d{{2}})?")
-CREDIT_LINE = re.compile(r"^\s*(?:Image|Images|Photo|Photos|Фото|Фота)\s*:\s*\S.*$", re.MULTILINE)
 FURNITURE_LINE = re.compile(
     rf"(?:Category status:?|Status:?|{DATE_LINE.pattern}|(?:Image|Images|Photo|Photos)\s*:.*)",
     re.IGNORECASE,
@@ -176,61 +228,107 @@ FURNITURE_LINE = re.compile(
 JSONLD_ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "AnalysisNewsArticle"})
 HEADING_SIMILAR = re.compile(r"similar articles|related articles|read also", re.IGNORECASE)
 HEADING_TRENDS = re.compile(r"recent trends", re.IGNORECASE)
-
-
-def is_article_url(url: str, site_host: str) -> bool:
-    """Whether ``url`` is an article on the site: path ``/<category-slug>/<slug>`` on the same site.
-
-    ``site_host`` is the site's ``host`` or ``host:port``. Hosts compare without ``www.``; ports
-    compare exactly when either side names one other than 80/443 (a link to ``localhost:8080`` from
-    a page on ``localhost:8000`` is another site).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.hostname is None:
-        return False
-    site = urlsplit(f"//{site_host}")
-    if _bare_host(parts.hostname) != _bare_host(site.hostname or ""):
-        return False
-    try:
-        if _explicit_port(parts.port) != _explicit_port(site.port):
-            return False
-    except ValueError:  # a port outside 0-65535
-        return False
-    segments = [s for s in parts.path.split("/") if s]
-    return (
-        len(segments) == 2
-        and not parts.path.endswith((".xml", ".jpg", ".png", ".pdf"))
-        and segments[0] not in NOT_ARTICLE_SECTIONS
-    )
-
-
-NOT_ARTICLE_SECTIONS = frozenset(
-    {"feed", "page", "tag", "tags", "taxonomy", "user", "admin", "search", "sites", "files", "node"}
+LANGUAGE_SWITCH_TEXT = re.compile(
+    r"EN|BE|RU|BY|BE/RU|БЕЛ|РУС|ENG|English|Беларуская|Русский|Бел|Рус", re.IGNORECASE
 )
+"""The text of a language-switch link (``EN``, ``BE/RU``) in markup no template knows."""
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th",
+    "tr", "ul", "button", "img",
+})  # fmt: skip
+"""Elements that start a new line of text in reading order."""
+TITLE_SUFFIX = re.compile(r"\s*[|–—-]\s*Belarus in Focus\s*$", re.IGNORECASE)
+SITE_LANGUAGES = frozenset({"en", "ru", "be"})
+"""The languages of the site's articles: ``detect_language`` tells them apart."""
+MIN_LANG_LETTERS = 40
+"""Fewer letters of article text than this: the language comes from ``<html lang>``."""
 
 
-def _explicit_port(port: int | None) -> int | None:
-    """A URL's port, or None for the default ports of http and https."""
-    return None if port in (None, 80, 443) else port
+NOT_TEXT_BLOCK = re.compile(
+    r"share|social|similar|related|read-?more|advert|banner|comments|\btags\b", re.IGNORECASE
+)
+"""A class or id of a block whose text is not the article's in any markup (share buttons, a
+"Read more" box): left out of the text lines. Captions and credits stay: their text is read."""
 
 
-def _bare_host(host: str) -> str:
-    host = host.lower().split(":")[0]
-    return host.removeprefix("www.")
+def text_lines(root: Any, skip: re.Pattern[str] | None = NOT_TEXT_BLOCK) -> list[str]:
+    """The text of the lxml element ``root`` as lines in reading order: each block element
+    (BLOCK_TAGS) starts a new line; script, style, noscript, template, comments and blocks whose
+    class or id matches ``skip`` are left out; whitespace is collapsed and empty lines dropped."""
+    return [text for _tag, text in text_blocks(root, skip)]
+
+
+LINE_BREAK = "\x0b"
+"""Stands for a ``<br>`` in ``text_blocks`` until the lines are split."""
+
+
+def text_blocks(root: Any, skip: re.Pattern[str] | None = NOT_TEXT_BLOCK) -> list[tuple[str, str]]:
+    """``text_lines`` with the tag of the block element each line stands in (``p``, ``li``,
+    ``h3``, ``div``, ...); a line after a ``<br>`` in the same block has the tag ``br``."""
+    blocks: list[tuple[str, list[str]]] = [("", [])]
+    stack: list[str] = [""]
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in NOT_TEXT_TAGS or tag == "head":
+            return
+        marker = node.get("class") or node.get("id") if tag else None
+        if marker and skip is not None and skip.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return
+        if tag == "br":
+            blocks[-1][1].append(LINE_BREAK)
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            stack.append(tag)
+            blocks.append((tag, []))
+        if tag and node.text:
+            blocks[-1][1].append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                blocks[-1][1].append(child.tail)
+        if block:
+            stack.pop()
+            blocks.append((stack[-1], []))
+
+    walk(root)
+    out: list[tuple[str, str]] = []
+    for tag, parts in blocks:
+        first = True
+        for chunk in "".join(parts).split(LINE_BREAK):
+            line = collapse_ws(chunk)
+            if line:
+                out.append((tag if first else "br", line))
+                first = False
+    return out
 
 
 @dataclass(slots=True)
 class ArticleFields:
-    """The raw values of one article page, with the source of each (see module docstring)."""
+    """The raw values of one article page, with the source of each (see module docstring).
+
+    ``period``: the week as shown (``May 15 – May 21, 2023``); ``author``: the byline as shown
+    (``By Zmicier Kuchlej``); ``category``: the trend's name as shown; ``trend_status``: the status
+    sentence as shown, or the marker's class when it has none; ``lang``: the language of the
+    article's text (``en``, ``ru``, ``be``); ``canonical``: the article's one URL
+    (``canonical_article_url`` of the page's canonical link on a site host, else of its URL).
+    """
 
     title: str | None = None
     category: str | None = None
     trend_status: str | None = None
     published: str | None = None
+    period: str | None = None
+    author: str | None = None
     image_url: str | None = None
     image_credit: str | None = None
     lead_html: str | None = None
     body_html: str | None = None
+    lang: str | None = None
+    canonical: str | None = None
     related: list[RelatedLink] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     template: str = TEMPLATE_NAME
@@ -240,19 +338,37 @@ class ArticlePage:
     """An article page of the site: raw fields, without cleaning.
 
     ``url`` is the page's URL (absolute); ``html`` the decoded page text; ``fetched_at`` (ISO 8601)
-    a hint for the template; ``templates``: the names of the templates to know (None: all).
+    a hint for the template; ``templates``: the names of the templates to know (None: all);
+    ``hosts``: the crawl's base URLs, the primary first (None: the public hosts, plus the page's
+    own origin when it is on loopback, i.e. a replica). The site's templates claim a page only
+    when it is the site's: its host is a site host (``is_site_host``) or its canonical link
+    points to one; any other page goes to the generic chain (template ``unknown``).
+    ``site_page``: True/False overrides that judgement (``archiver extract`` on a saved page
+    whose address is not known: False).
     """
 
     def __init__(
-        self, url: str, html: str, fetched_at: str | None = None, templates: Iterable[str] | None = None
+        self,
+        url: str,
+        html: str,
+        fetched_at: str | None = None,
+        templates: Iterable[str] | None = None,
+        hosts: Iterable[str] | None = None,
+        *,
+        site_page: bool | None = None,
     ) -> None:
         self.url = url
         self.html = html
         self.sel = parse_html(html)
-        self.template = choose_template(self.sel, fetched_at, templates)
+        self.hosts = site_hosts_for(url, hosts)
+        self.canonical_link = self._canonical_link()
+        self.on_site = self._is_on_site() if site_page is None else site_page
+        self.template = choose_template(self.sel, fetched_at, templates, on_site=self.on_site)
         self._jsonld: dict[str, object] | None = None
         self._node_cache: Selector | None = None
         self._main_text_cache: str | None = None
+        self._lines_cache: list[tuple[str, str]] | None = None
+        self._layout_cache: _Layout | None = None
 
     # -- public --------------------------------------------------------------------------------
     def fields(self) -> ArticleFields:
@@ -260,36 +376,51 @@ class ArticlePage:
         out = ArticleFields(template=self.template.name)
         self._take(out, "title", self._title_candidates())
         self._take(out, "published", self._date_candidates())
+        self._take(out, "period", self._period_candidates())
         self._take(out, "category", self._category_candidates())
         self._take(out, "trend_status", self._status_candidates())
+        self._take(out, "author", self._author_candidates())
         self._take(out, "image_url", self._image_candidates())
         self._take(out, "image_credit", self._credit_candidates())
         self._take(out, "lead_html", self._lead_candidates())
         self._take(out, "body_html", self._body_candidates())
+        self._take(out, "lang", self._lang_candidates(out))
+        self._take(out, "canonical", self._canonical_candidates())
         out.related = self.related_links()
         return out
 
     def related_links(self) -> list[RelatedLink]:
-        """Links to other articles: the similar block, the trends sidebar, links in the body."""
-        host = urlsplit(self.url).netloc
+        """Links to other articles: the similar block, the trends sidebar, links in the body, and
+        the same article in other languages (hreflang alternates, the language switch)."""
         links: list[RelatedLink] = []
+        own = {self._identity(self.url)}
+        if self.canonical_link:
+            own.add(self._identity(self.canonical_link))
         for kind, anchors in (
             ("similar", self._block_links(self.template.similar, HEADING_SIMILAR)),
             ("trend", self._block_links(self.template.trend, HEADING_TRENDS)),
             ("inline", self._inline_anchors()),
+            ("translation", self._translation_anchors()),
         ):
             seen: set[str] = set()
             for anchor in anchors:
                 href = anchor.attrib.get("href")
                 if not href:
                     continue
-                target = _canonical(urljoin(self.url, href))
-                if target in seen or not _is_article_url(target, host):
+                target = self._identity(urljoin(self.url, href.strip()))
+                if target in seen or not _is_article_url(target, self.hosts):
+                    continue
+                if kind == "translation" and target in own:
                     continue
                 seen.add(target)
                 title = collapse_ws(" ".join(anchor.css("::text").getall()))
+                if not title and kind == "translation":
+                    title = anchor.attrib.get("hreflang", "")
                 links.append(RelatedLink(target, unicodedata.normalize("NFC", title), len(seen), kind))
         return links
+
+    def _identity(self, url: str) -> str:
+        return canonical_article_url(url, self.hosts)
 
     def _inline_anchors(self) -> list[Selector]:
         """The anchors in the body's text: not those in a script, a noscript or a block that is
@@ -299,6 +430,18 @@ class ArticlePage:
             return []
         top = body[0].root
         return [a for a in body.css("a") if not _inside_noise(a.root, top)]
+
+    def _translation_anchors(self) -> list[Selector]:
+        """hreflang alternates and language-switch links (by the template, by ``hreflang``, or
+        in unknown markup by their text: ``EN``, ``BE/RU``)."""
+        found: list[Selector] = []
+        for css in (*self.template.translation, *MARKUP.translation, "a[hreflang]"):
+            found.extend(self.sel.css(css))
+        for anchor in self.sel.xpath("//a[@href][string-length(normalize-space(.)) <= 12]"):
+            text = collapse_ws(" ".join(anchor.css("::text").getall()))
+            if text and LANGUAGE_SWITCH_TEXT.fullmatch(text):
+                found.append(anchor)
+        return [a for a in found if a.attrib.get("hreflang", "").lower() != "x-default"]
 
     # -- candidates per field, in order of trust ------------------------------------------------
     def _title_candidates(self) -> Iterator[tuple[str, str | None]]:
@@ -315,21 +458,38 @@ class ArticlePage:
         yield "meta", self._meta("article:published_time")
         yield "meta", node.css("time::attr(datetime)").get()
         yield "jsonld", self._jsonld_str("datePublished")
-        match = DATE_LINE.search(self._main_text())
+        # a week (``May 15 – May 21, 2023``) is a period, never a publication time
+        lines = (line for line in self._main_text().splitlines() if not patterns.is_period(line))
+        match = DATE_LINE.search("\n".join(lines))
         yield "text", match.group(0) if match else None
+
+    def _period_candidates(self) -> Iterator[tuple[str, str | None]]:
+        for source, css in self._css("period"):
+            yield source, self._text(self.sel.css(css)[:1])
+        yield "text", self._layout().period
 
     def _category_candidates(self) -> Iterator[tuple[str, str | None]]:
         for source, css in self._css("category"):
             yield source, self._text(self.sel.css(css)[:1])
         yield "meta", self._meta("article:section")
         yield "jsonld", self._jsonld_str("articleSection")
-        segments = [s for s in urlsplit(self.url).path.split("/") if s]
-        yield "text", segments[0].replace("-", " ").capitalize() if len(segments) == 2 else None
+        yield "text", self._layout().trend
+        yield "url", self._trend_from_url()
 
     def _status_candidates(self) -> Iterator[tuple[str, str | None]]:
         for source, css in self._css("status"):
             marker = self.sel.css(css)[:1]
-            yield source, marker.attrib.get("class") if marker else None
+            if not marker:
+                continue
+            text = collapse_ws(" ".join(marker.css("::text").getall()))
+            shown = text if patterns.STATUS_SENTENCE.search(text) else None
+            yield source, shown or marker.attrib.get("class")
+        yield "text", self._layout().status
+
+    def _author_candidates(self) -> Iterator[tuple[str, str | None]]:
+        for source, css in self._css("author"):
+            yield source, self._text(self._node().css(css)[:1])
+        yield "text", self._layout().author
 
     def _image_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
@@ -343,13 +503,15 @@ class ArticlePage:
         node = self._node()
         for source, css in self._css("credit"):
             yield source, self._text(node.css(css)[:1])
-        match = CREDIT_LINE.search(self._main_text())
-        yield "text", match.group(0) if match else None
+        yield "text", self._layout().credit
 
     def _lead_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
         for source, css in self._css("lead"):
             yield source, node.css(css).get()
+        layout = self._layout()
+        if layout.weekly:  # the site's own reading order: the first paragraph under the byline
+            yield "text", _paragraphs(layout.body[:1])
         yield "meta", self._meta("og:description") or self._meta("description")
         yield "jsonld", self._jsonld_str("description")
 
@@ -358,10 +520,86 @@ class ArticlePage:
         for source, css in self._css("body"):
             yield source, node.css(css).get()
         yield "jsonld", self._jsonld_str("articleBody")
+        layout = self._layout()
+        if layout.weekly:
+            yield "text", _paragraphs(layout.body)
         yield "generic", self._without_furniture(generic_body_html(self.html, self.url))
         yield "text", self._densest_block()
 
+    def _lang_candidates(self, out: ArticleFields) -> Iterator[tuple[str, str | None]]:
+        hint = (self.sel.xpath("/html/@lang").get() or "").strip().lower()[:2] or None
+        text = " ".join(
+            collapse_ws(" ".join(Selector(text=f"<div>{html}</div>").xpath("//text()").getall()))
+            for html in (out.body_html, out.lead_html) if html
+        ) or (out.title or "")
+        hint = {"by": "be"}.get(hint or "", hint)
+        if hint and hint not in SITE_LANGUAGES:  # another site's page: its own word on it wins
+            yield "meta", hint
+        yield "text", detect_language(text)
+        yield "meta", hint
+
+    def _canonical_candidates(self) -> Iterator[tuple[str, str | None]]:
+        if self.canonical_link and is_site_host(urlsplit(self.canonical_link).netloc, self.hosts):
+            yield "meta", self._identity(self.canonical_link)  # honoured only on a site host
+        yield "url", self._identity(self.url)
+
+    # -- the page's text in reading order (fallbacks for unknown markup) -------------------------
+    def _blocks(self) -> list[tuple[str, str]]:
+        """The page's text lines in reading order with their block tags, up to the first line of
+        the newsletter, the sidebar or the similar articles (patterns.BOILERPLATE_START)."""
+        if self._lines_cache is None:
+            body = self.sel.xpath("//body")
+            root = body[0].root if body else self.sel.root
+            blocks = text_blocks(root) if root is not None else []
+            end = next(
+                (i for i, (_tag, line) in enumerate(blocks) if patterns.BOILERPLATE_START.match(line)),
+                len(blocks),
+            )
+            self._lines_cache = blocks[:end]
+        return self._lines_cache
+
+    def _layout(self) -> _Layout:
+        if self._layout_cache is None:
+            self._layout_cache = read_layout(self._blocks(), self._title_text())
+        return self._layout_cache
+
+    def _title_text(self) -> str | None:
+        for css in (*self.template.title, *MARKUP.title):
+            text = self._text(self.sel.css(css)[:1])
+            if text and text.strip():
+                return collapse_ws(text)
+        for value in (self._meta("og:title"), self.sel.css("title::text").get()):
+            if value and value.strip():
+                return TITLE_SUFFIX.sub("", collapse_ws(value))
+        return None
+
+    def _trend_from_url(self) -> str | None:
+        """The trend's English name from the URL's section slug (``/the-ruling-elite/…``), or the
+        slug made readable when it is not a known trend."""
+        segments = [s for s in urlsplit(self.url).path.split("/") if s]
+        if segments[:1] and segments[0] in LANGUAGE_PREFIXES:
+            segments = segments[1:]
+        if len(segments) != 2 or segments[0] == "analytics":
+            return None
+        key = trend_key(segments[0])
+        if key is not None:
+            return TRENDS[key][0]
+        return segments[0].replace("-", " ").capitalize()
+
     # -- helpers -------------------------------------------------------------------------------
+    def _canonical_link(self) -> str | None:
+        href = self.sel.css("link[rel='canonical']::attr(href)").get()
+        return urljoin(self.url, href.strip()) if href and href.strip() else None
+
+    def _is_on_site(self) -> bool:
+        try:
+            if is_site_host(urlsplit(self.url).netloc, self.hosts):
+                return True
+            link = self.canonical_link
+            return bool(link) and is_site_host(urlsplit(link or "").netloc, self.hosts)
+        except ValueError:
+            return False
+
     def _css(self, field_name: str) -> Iterator[tuple[str, str]]:
         """(source, CSS) for a field: the template's own selectors, then generic markup."""
         for css in getattr(self.template, field_name):
@@ -450,14 +688,23 @@ class ArticlePage:
 
     def _without_furniture(self, fragment: str | None) -> str | None:
         """A generic extractor's body without the lines that are page furniture: the title
-        (an ``<h1>`` or the page's heading repeated), the date line, the credit line."""
+        (an ``<h1>`` or the page's heading repeated), the date line, the period line, the trend,
+        the status sentence, a caption with its credit, the byline; everything from the
+        newsletter block or the sidebar on is cut off."""
         if not fragment:
             return None
-        title = collapse_ws(self._text(self.sel.css("h1")[:1]) or "")
+        title = self._title_text() or ""
         kept = []
         for node in Selector(text=f"<div>{fragment}</div>").xpath("//body/div/*"):
             text = collapse_ws(" ".join(node.xpath(".//text()").getall()))
-            if node.root.tag == "h1" or not text or text == title or FURNITURE_LINE.fullmatch(text):
+            if patterns.BOILERPLATE_START.match(text):
+                break
+            if (
+                node.root.tag == "h1"
+                or not text
+                or FURNITURE_LINE.fullmatch(text)
+                or patterns.is_furniture(text, title)
+            ):
                 continue
             kept.append(node.get())
         return "\n".join(kept) or None
@@ -465,16 +712,17 @@ class ArticlePage:
     def _densest_block(self) -> str | None:
         """The paragraphs of the element with the most paragraph text: a generic body.
 
-        Lines that are page furniture (the date line, the credit line, ``Category status:``)
-        are left out.
+        Lines that are page furniture (the date line, the credit line, ``Category status:``,
+        the period, the status sentence, the byline) are left out.
         """
         best: tuple[int, list[str]] = (0, [])
+        title = self._title_text()
         for parent in self.sel.xpath("//*[p][not(ancestor-or-self::aside)]"):
             kept: list[str] = []
             text_len = 0
             for para in parent.xpath("./p"):
-                text = " ".join(para.xpath(".//text()").getall()).strip()
-                if text and not FURNITURE_LINE.fullmatch(text):
+                text = collapse_ws(" ".join(para.xpath(".//text()").getall()))
+                if text and not FURNITURE_LINE.fullmatch(text) and not patterns.is_furniture(text, title):
                     kept.append(para.get())
                     text_len += len(text)
             if text_len > best[0]:
@@ -482,17 +730,122 @@ class ArticlePage:
         return "\n".join(best[1]) or None
 
 
-@lru_cache(maxsize=8192)
-def _canonical(url: str) -> str:
-    """``canonical_url`` of a link target, cached: the same targets (the trends sidebar, similar
-    articles) recur on page after page."""
-    return canonical_url(url)
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the text lines of an article page say, read by their patterns (``read_layout``)."""
+
+    period: str | None = None
+    trend: str | None = None
+    status: str | None = None
+    credit: str | None = None
+    author: str | None = None
+    body: tuple[tuple[str, str], ...] = ()
+    """The body's lines with their block tags."""
+    weekly: bool = False
+    """The page reads as a weekly-era article: a period line and the title were found."""
 
 
-@lru_cache(maxsize=8192)
-def _is_article_url(url: str, site_host: str) -> bool:
-    """``is_article_url``, cached (see ``_canonical``)."""
-    return is_article_url(url, site_host)
+HEADER_WINDOW = 6
+"""How many lines before and after the title the period, trend and status may stand."""
+
+
+def read_layout(blocks: list[tuple[str, str]], title: str | None) -> _Layout:
+    """The fields an article page's text lines (reading order, boilerplate cut off) show by
+    their patterns (archiver.pages.patterns), around the line that repeats ``title``.
+
+    Before the title: the period line, then the trend's name (between the period and the title,
+    so a menu of trends further up is passed over). After it: the status sentence, the title
+    again, the caption with its credit label, the byline, then the body (every later line that
+    is not furniture). Without the title, the first of each in the page. ``blocks``: the
+    page's text lines with their block tags (``text_blocks``).
+    """
+    lines = [line for _tag, line in blocks]
+    at = next((i for i, line in enumerate(lines) if title and line == title), None)
+    before = lines[max(0, at - HEADER_WINDOW):at] if at is not None else []
+    after = lines[at + 1:] if at is not None else lines
+    # the period: the nearest above the title, else just below it; without the title the first
+    above = next((i for i in reversed(range(len(before))) if patterns.is_period(before[i])), None)
+    period = patterns.period_of(before[above]) if above is not None else None
+    # the trend: between that period and the title, else among the three lines above the title
+    # (a menu of trends further up is passed over), else just below the title
+    near = before[above + 1:] if above is not None else before[-3:]
+    if period is None:
+        window = after[:HEADER_WINDOW] if at is not None else after
+        below = next((i for i, line in enumerate(window) if patterns.is_period(line)), None)
+        period = patterns.period_of(window[below]) if below is not None else None
+        if at is None and below is not None:
+            near = window[below + 1:below + 3]  # no title: the trend follows the period
+    trend = next((line for line in reversed(near) if patterns.is_trend_name(line)), None)
+    if trend is None and at is not None:
+        trend = next((line for line in after[:3] if patterns.is_trend_name(line)), None)
+    status = next((line for line in after[:HEADER_WINDOW] if patterns.is_status(line)), None)
+    if status is None:
+        status = next((line for line in lines if patterns.is_status(line)), None)
+    credit = next((line for line in after if patterns.is_caption_credit(line)), None)
+    author = next((line for line in after if patterns.is_byline(line)), None)
+    body: list[tuple[str, str]] = []
+    if at is not None:
+        body.extend(block for block in blocks[at + 1:] if not patterns.is_furniture(block[1], title))
+    return _Layout(
+        period=period, trend=trend, status=status, credit=credit, author=author, body=tuple(body),
+        weekly=period is not None and at is not None and bool(body),
+    )
+
+
+BLOCK_OUT: Final = {"h2": "h2", "h3": "h3", "h4": "h4", "h5": "h5", "h6": "h6", "blockquote": "blockquote"}
+"""Block tags a text-read body keeps; every other line becomes a ``<p>``, list items a list."""
+
+
+def _paragraphs(blocks: Iterable[tuple[str, str]]) -> str | None:
+    """Text lines with their block tags as simple HTML (escaped): consecutive ``li`` lines one
+    ``<ul>``, headings and blockquotes as such, the rest ``<p>``; None for none."""
+    out: list[str] = []
+    items: list[str] = []
+    for tag, line in (*blocks, ("", "")):
+        text = html_escape(line, quote=False)
+        if tag == "br" and line and (items or out):  # a line after a <br>: the same paragraph
+            if items:
+                items[-1] = items[-1].removesuffix("</li>") + f"<br>{text}</li>"
+            else:
+                close = out[-1].rindex("</")
+                out[-1] = f"{out[-1][:close]}<br>{text}{out[-1][close:]}"
+            continue
+        if tag == "li" and line:
+            items.append(f"<li>{text}</li>")
+            continue
+        if items:
+            out.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line:
+            name = BLOCK_OUT.get(tag, "p")
+            out.append(f"<{name}>{text}</{name}>")
+    return "\n".join(out) or None
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_BE_ONLY = re.compile(r"[ўіЎІ]")
+_RU_ONLY = re.compile(r"[иъщИЪЩ]")
+
+
+def detect_language(text: str) -> str | None:
+    """The language of ``text``: ``en``, ``ru`` or ``be`` (None under MIN_LANG_LETTERS letters).
+
+    Cyrillic against Latin letters; among Cyrillic texts, Belarusian has ``ў``/``і`` where
+    Russian has ``и``/``щ``/``ъ``.
+    """
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cyrillic + latin < MIN_LANG_LETTERS:
+        return None
+    if latin >= cyrillic:
+        return "en"
+    return "be" if len(_BE_ONLY.findall(text)) > len(_RU_ONLY.findall(text)) else "ru"
+
+
+def _is_article_url(url: str, hosts: tuple[str, ...]) -> bool:
+    """``is_article_url`` (cached there)."""
+    return is_article_url(url, hosts)
 
 
 def _inside_noise(element: Any, top: Any) -> bool:
@@ -523,44 +876,108 @@ def _jsonld_objects(raw: str) -> Iterator[dict[str, object]]:
                 stack.extend(graph)
 
 
+# --- listings, feed, sitemaps -------------------------------------------------------------------
 @dataclass(slots=True)
 class ListingLinks:
-    """What a listing page (front page, category, pager) points to."""
+    """What a listing page (front page, category, weekly trend listing, pager) points to."""
 
     articles: list[str]
     next_page: str | None
     dates: dict[str, str] = field(default_factory=dict)
     """The date shown beside an article in the listing, as shown (``<time datetime>`` first)."""
+    periods: dict[str, str] = field(default_factory=dict)
+    """The week shown beside an article in a weekly listing, as shown and without a year
+    (``May 15 – May 21``): a hint only (parse it with the listing's context)."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """The title shown for an article (a weekly listing may cut it short)."""
+    listings: list[str] = field(default_factory=list)
+    """Trend listings linked from the page (``/analytics/<trend>/``, the trends menu, ``All
+    trends``), as absolute URLs."""
+    trend: str | None = None
+    """The listing's trend name as shown (``The ruling elite``), or None."""
 
 
 class ListingPage:
-    """A listing page: article links newest first, and the next page of the pager."""
+    """A listing page: article links newest first, and the next page of the pager.
 
-    NEXT_CSS = ("ul.pager li.pager-next a", "a[rel='next']", ".pagination .next a", "a.next")
+    Drupal listings (``.views-row``) and weekly trend listings (``/analytics/<trend>/``:
+    ``article.trend-entry`` entries with a year-less week; next page as ``/page/N/`` or
+    ``?paged=N``). ``hosts``: the crawl's base URLs (links to any of them are the site's; None:
+    the listing's own host and the public hosts).
+    """
 
-    def __init__(self, url: str, html: str) -> None:
+    NEXT_CSS = (
+        "ul.pager li.pager-next a", "a[rel='next']", "link[rel='next']", ".pagination .next a",
+        "a.next", ".nav-links a.next",
+    )
+    ENTRY_CSS = "article.trend-entry"
+    ENTRY_LINK_CSS = ("a.trend-entry__link", "a[href]")
+    ENTRY_PERIOD_CSS = (".trend-entry__period",)
+
+    def __init__(self, url: str, html: str, hosts: Iterable[str] | None = None) -> None:
         self.url = url
         self.sel = parse_html(html)
+        own = urlsplit(url)
+        self.hosts = tuple(hosts) if hosts is not None else (f"{own.scheme}://{own.netloc}",)
 
     def links(self) -> ListingLinks:
         """Absolute canonical article URLs in page order, and the next page's URL or None."""
-        host = urlsplit(self.url).netloc
         seen: dict[str, None] = {}
         dates: dict[str, str] = {}
-        scope = self.sel.css("#main, main, .view-content") or self.sel.css("body")
-        for anchor in scope.css("a[href]"):
-            url = canonical_url(urljoin(self.url, anchor.attrib["href"]))
-            if is_article_url(url, host):
-                seen.setdefault(url, None)
-                shown = self._row_date(anchor)
-                if shown and url not in dates:
-                    dates[url] = shown
+        periods: dict[str, str] = {}
+        titles: dict[str, str] = {}
+        entries = self.sel.css(self.ENTRY_CSS)
+        if entries:
+            for entry in entries:
+                anchor = next((a[0] for css in self.ENTRY_LINK_CSS if (a := entry.css(css))), None)
+                if anchor is None or "href" not in anchor.attrib:
+                    continue
+                url = canonical_url(urljoin(self.url, anchor.attrib["href"]))
+                if not is_article_url(url, self.hosts) or url in seen:
+                    continue
+                seen[url] = None
+                title = collapse_ws(" ".join(anchor.css("::text").getall()))
+                if title:
+                    titles[url] = title
+                week = next(
+                    (t for css in self.ENTRY_PERIOD_CSS if (t := self._text_of(entry.css(css)))), None
+                ) or next((line for line in text_lines(entry.root, None) if patterns.is_period(line)), None)
+                if week:
+                    periods[url] = week
+        else:
+            scope = self.sel.css("#main, main, .view-content") or self.sel.css("body")
+            for anchor in scope.css("a[href]"):
+                url = canonical_url(urljoin(self.url, anchor.attrib["href"]))
+                if is_article_url(url, self.hosts):
+                    seen.setdefault(url, None)
+                    shown = self._row_date(anchor)
+                    if shown and url not in dates:
+                        dates[url] = shown
         next_href = None
         for css in self.NEXT_CSS:
             next_href = self.sel.css(css).attrib.get("href")
             if next_href:
                 break
-        return ListingLinks(list(seen), urljoin(self.url, next_href) if next_href else None, dates)
+        trend = self._text_of(self.sel.css("h1.trend-title"))
+        return ListingLinks(
+            list(seen), urljoin(self.url, next_href) if next_href else None, dates, periods, titles,
+            self._listings(), trend,
+        )
+
+    def _listings(self) -> list[str]:
+        found: dict[str, None] = {}
+        for href in self.sel.css("a[href]::attr(href)").getall():
+            url = canonical_url(urljoin(self.url, href.strip()))
+            if is_site_host(urlsplit(url).netloc, self.hosts) and (
+                listing_trend(url) is not None or urlsplit(url).path.rstrip("/") == "/analytics"
+            ) and "page" not in urlsplit(url).path.split("/") and "paged=" not in url:
+                found.setdefault(url, None)
+        return list(found)
+
+    @staticmethod
+    def _text_of(nodes: SelectorList[Selector]) -> str | None:
+        text = collapse_ws(" ".join(nodes[:1].css("::text").getall())) if nodes else ""
+        return text or None
 
     ROW_XPATH = (
         "ancestor::*[self::li or self::article or self::tr or "
@@ -580,25 +997,61 @@ class ListingPage:
         return None
 
 
-def feed_links(url: str, xml: str) -> list[str]:
-    """Article URLs of an RSS 2.0 or Atom feed, in feed order."""
-    sel = Selector(text=xml, type="xml")
-    sel.remove_namespaces()
-    found = sel.xpath("//item/link/text() | //entry/link/@href").getall()
-    host = urlsplit(url).netloc
-    out = [canonical_url(urljoin(url, link.strip())) for link in found]
-    return [u for u in dict.fromkeys(out) if is_article_url(u, host)]
+def _hosts_of(url: str, hosts: Iterable[str] | None) -> tuple[str, ...]:
+    if hosts is not None:
+        return tuple(hosts)
+    own = urlsplit(url)
+    return (f"{own.scheme}://{own.netloc}",)
 
 
-def sitemap_links(url: str, xml: str) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """A sitemap's article URLs with their ``lastmod`` (or None), and nested sitemap URLs."""
+def feed_entries(url: str, xml: str, hosts: Iterable[str] | None = None) -> list[tuple[str, str | None]]:
+    """Article URLs of an RSS 2.0 or Atom feed (``/feed/``) in feed order, each with its stated
+    time as shown (RSS ``pubDate``, Atom ``published`` or ``updated``) or None. ``hosts``: as for
+    ListingPage."""
     sel = Selector(text=xml, type="xml")
     sel.remove_namespaces()
-    host = urlsplit(url).netloc
+    site = _hosts_of(url, hosts)
+    out: dict[str, str | None] = {}
+    for entry in sel.xpath("//item | //entry"):
+        link = entry.xpath("link/text()").get() or entry.xpath("link/@href").get()
+        if not link or not link.strip():
+            continue
+        target = canonical_url(urljoin(url, link.strip()))
+        if target in out or not is_article_url(target, site):
+            continue
+        shown = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
+        out[target] = shown.strip() if shown and shown.strip() else None
+    return list(out.items())
+
+
+def feed_links(url: str, xml: str, hosts: Iterable[str] | None = None) -> list[str]:
+    """Article URLs of an RSS 2.0 or Atom feed (``/feed/``), in feed order (see feed_entries)."""
+    return [target for target, _shown in feed_entries(url, xml, hosts)]
+
+
+NOT_ARTICLE_SITEMAP = re.compile(r"wp-sitemap-(?:users|taxonomies)-|wp-sitemap-posts-page-", re.IGNORECASE)
+"""Sitemaps of a WordPress sitemap index that list no articles (authors, tags, pages)."""
+
+
+def sitemap_links(
+    url: str, xml: str, hosts: Iterable[str] | None = None
+) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """A sitemap's article URLs with their ``lastmod`` (or None), and the nested sitemaps of a
+    sitemap index (``/wp-sitemap.xml`` -> ``/wp-sitemap-posts-post-1.xml`` ...) on the site's
+    hosts, without those that list no articles (NOT_ARTICLE_SITEMAP). ``hosts``: as for
+    ListingPage."""
+    sel = Selector(text=xml, type="xml")
+    sel.remove_namespaces()
+    site = _hosts_of(url, hosts)
     entries: list[tuple[str, str | None]] = []
     for node in sel.xpath("//url"):
         loc = node.xpath("loc/text()").get()
-        if loc and is_article_url(canonical_url(loc.strip()), host):
-            entries.append((canonical_url(loc.strip()), node.xpath("lastmod/text()").get()))
-    nested = [s.strip() for s in sel.xpath("//sitemap/loc/text()").getall()]
+        if loc and is_article_url(canonical_url(urljoin(url, loc.strip())), site):
+            lastmod = node.xpath("lastmod/text()").get()
+            entries.append((canonical_url(urljoin(url, loc.strip())), lastmod.strip() if lastmod else None))
+    nested = []
+    for loc in sel.xpath("//sitemap/loc/text()").getall():
+        target = urljoin(url, loc.strip())
+        if is_site_host(urlsplit(target).netloc, site) and not NOT_ARTICLE_SITEMAP.search(target):
+            nested.append(target)
     return entries, nested
