@@ -68,14 +68,17 @@ def sitemap_index(sets: Sequence[tuple[str, Sequence[Url]]], base_url: str) -> s
 def urlset(urls: Sequence[Url]) -> str:
     """A urlset: each URL with its ``lastmod`` (W3C datetime, Minsk offset) when it has one."""
     body = "\n".join(
-        f"<url><loc>{escape(url)}</loc>{'' if moment is None else f'<lastmod>{iso_local(moment)}</lastmod>'}</url>"
-        for url, moment in urls
+        f"<url><loc>{escape(url)}</loc>{_lastmod(moment)}</url>" for url, moment in urls
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 {body}
 </urlset>
 """
+
+
+def _lastmod(moment: datetime | None) -> str:
+    return "" if moment is None else f"<lastmod>{iso_local(moment)}</lastmod>"
 
 
 def robots(base_url: str) -> str:

@@ -536,7 +536,9 @@ class ReplicaSite:
         if rng.random() < P_BY_TWIN and article.defect is None:
             slug = transliterate(self.russian(article.stream, article.nid).title)
             by_slug = _unique(f"/by/{section.be_slug}/{slug}", self._used).rsplit("/", 1)[1]
-        period = None if article.defect == "no-date" else week_of(article.published.date() - timedelta(days=7))
+        period = None
+        if article.defect != "no-date":
+            period = week_of(article.published.date() - timedelta(days=7))
         return dataclasses.replace(
             article, path=path, era="weekly", trend_status=status, credit_line=line, image_credit=credit,
             image_caption=caption, author=author, by_slug=by_slug, period=period,

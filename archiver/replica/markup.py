@@ -145,7 +145,9 @@ def article_main(article: Article, body: Body, similar: Sequence[Article], base_
         status = f'<span class="status-icon status-{colour}" title="Trend status"></span>'
         if article.trend_status == "better" and article.nid % 2 == 0:
             status += '<ul class="status-note"><li>- (The situation has improved)</li></ul>'
-    byline = f'<div class="field-name-field-author">By {esc(article.author)}</div>\n' if article.author else ""
+    byline = ""
+    if article.author:
+        byline = f'<div class="field-name-field-author">By {esc(article.author)}</div>\n'
     image = ""
     if article.image_path and article.credit_line:
         image = (
@@ -166,7 +168,8 @@ def article_main(article: Article, body: Body, similar: Sequence[Article], base_
 <h1 class="title">{esc(article.title_source, style)}</h1>
 <div class="field field-name-field-category-status"><span class="field-label">Category status:</span> \
 {status}</div>
-{submitted(article)}{image}{byline}<div class="field-name-field-lead"><p>{esc(article.lead_source, style)}</p></div>
+{submitted(article)}{image}{byline}<div class="field-name-field-lead">\
+<p>{esc(article.lead_source, style)}</p></div>
 <div class="field-name-body">
 {blocks}
 {share}

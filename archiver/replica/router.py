@@ -44,7 +44,7 @@ def fraction(article: Article, salt: str) -> float:
     return int.from_bytes(digest[:4], "big") / 2**32
 
 
-def link_variant(article: Article, partner: str | None) -> str:
+def link_variant(article: Article, partner: str | None) -> str:  # noqa: PLR0911 (one per form)
     """The href (relative, or absolute on the ``partner`` host) listings use for ``article``'s
     weekly page: mostly its path with a slash, else without, with ``?page=N``, under the old
     section slug (a 301), or on the other host. [evidence: every form; guess: the shares]"""
@@ -131,7 +131,9 @@ def _ok(content_type: str, text: str) -> Reply:
     return Reply(200, content_type, body, strong_etag(body))
 
 
-def _article(site: ReplicaSite, article: Article, kind: str, path: str, base: str, role: str) -> Reply:  # noqa: PLR0913, PLR0917
+def _article(  # noqa: PLR0911, PLR0917 (one return per kind; private)
+    site: ReplicaSite, article: Article, kind: str, path: str, base: str, role: str
+) -> Reply:
     slash = path.endswith("/") and len(path) > 1
     if kind == "by":
         return _weekly(site, article, base, role, "be")
@@ -250,7 +252,11 @@ def _trend_listing(
 
 
 def _drupal_listing(
-    site: ReplicaSite, heading: str | None, entries: list[Article], query: dict[str, list[str]], base_path: str
+    site: ReplicaSite,
+    heading: str | None,
+    entries: list[Article],
+    query: dict[str, list[str]],
+    base_path: str,
 ) -> Reply:
     raw = query.get("page", ["0"])[0]
     pages = max(1, -(-len(entries) // markup.PAGE_SIZE))
@@ -258,7 +264,9 @@ def _drupal_listing(
         return not_found(site, base_path, "info")
     page = int(raw)
     shown = entries[page * markup.PAGE_SIZE : (page + 1) * markup.PAGE_SIZE]
-    html = markup.listing_page(heading, shown, page=page, pages=pages, base_path=base_path, chrome=site.chrome)
+    html = markup.listing_page(
+        heading, shown, page=page, pages=pages, base_path=base_path, chrome=site.chrome
+    )
     return _ok(HTML, html)
 
 

@@ -20,10 +20,8 @@ import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Final, NamedTuple
-from urllib.parse import parse_qs, urlsplit
 
 from archiver.replica import markup, weekly
-from archiver.replica.content import Article
 
 if TYPE_CHECKING:
     from archiver.replica.generator import ReplicaSite
@@ -106,14 +104,14 @@ def respond(site: ReplicaSite, target: str, base_url: str, role: str | None = No
         if role == "pro":
             return Reply(failed, HTML, _bytes(weekly.error_page(failed, site.weekly_chrome)))
         return Reply(failed, HTML, _bytes(markup.error_page(failed, site.chrome)))
-    from archiver.replica import router  # noqa: PLC0415 (router imports this module)
+    from archiver.replica import router
 
     return router.route(site, target, base_url, role)
 
 
 def render(site: ReplicaSite, target: str, base_url: str) -> Response:
     """The page for ``target`` on ``base_url``: (status, Content-Type, body), no validators."""
-    from archiver.replica import router  # noqa: PLC0415 (router imports this module)
+    from archiver.replica import router
 
     reply = router.route(site, target, base_url, site.role(base_url))
     return reply.status, reply.content_type, reply.body

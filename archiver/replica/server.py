@@ -204,7 +204,7 @@ class _Server(ThreadingHTTPServer):
         self.response_log: list[tuple[str, int]] = shared.response_log if shared else []
         self.host_log: list[str] = shared.host_log if shared else []
         self.fault_log: list[tuple[str, str]] = shared.fault_log if shared else []
-        self._lock = shared._lock if shared else threading.Lock()
+        self._lock: threading.Lock = shared._lock if shared else threading.Lock()
         self._connections: set[socket.socket] = set()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -393,7 +393,8 @@ def serve(  # noqa: PLR0917 (the CLI's options)
 ) -> None:
     """Serve a replica of ``articles`` articles (``defects`` of them defective) on
     127.0.0.1:``port`` (the .info stand-in) and 127.0.0.1:``port + 1`` (the .pro stand-in) until
-    interrupted; its ``advance`` (the admin endpoint) dates edits by the machine's clock; with ``new`` or ``edited``, advanced once first
+    interrupted; its ``advance`` (the admin endpoint) dates edits by the machine's clock; with
+    ``new`` or ``edited``, advanced once first
     (``ReplicaSite.advance(new, edited)``, default ``at``, seeded by the step); with ``faults``,
     pages misbehave as that spec says; with ``redesign_from`` (a date or ``"all"``), pages from
     then on are in the second template (``ReplicaSite(redesign_from=...)``).

@@ -163,7 +163,8 @@ def article_page(view: View, chrome: Chrome) -> str:
     author = f' <div class="analytics-author">By {esc(view.author)}</div>\n' if view.author else ""
     subscribe, sidebar = _boilerplate(chrome, view.lang)
     period = f'\n  <span class="analytics-period">{esc(view.period)}</span>' if view.period else ""
-    return f"""{_head(view.title_html, view.lang, head)}<body class="post-template-default single single-post">
+    body_class = "post-template-default single single-post"
+    return f"""{_head(view.title_html, view.lang, head)}<body class="{body_class}">
 {_header(chrome, view.lang, (view.switch_en, view.switch_be))}
 <main id="main" class="site-main"><article class="post type-post single-analytics">
  <div class="analytics-meta"><span class="analytics-by">by</span>{period}</div>
@@ -201,9 +202,12 @@ def unknown_article_page(view: View, chrome: Chrome) -> str:
 <div><h2>{view.title_html}</h2></div>
 {status}{figure}{author}<div>{view.content_html}</div>
 </div>
-<div><p>{w["subscribed"]}</p><div>{w["newsletter"]}</div><p>{w["blurb"]}</p><span>EN</span> <span>BE/RU</span> <button>{w["subscribe"]}</button></div>
+<div><p>{w["subscribed"]}</p><div>{w["newsletter"]}</div><p>{w["blurb"]}</p>\
+<span>EN</span> <span>BE/RU</span> <button>{w["subscribe"]}</button></div>
 </div>
-<div><div>{w["situation"]}</div><span>{esc(chrome.week)}</span> <a href="{attr(chrome.view_all)}">{w["view_all"]}</a> <div>{w["subscribe_to_us"]}</div> <a href="/feed/">{w["read_more"]}</a></div>
+<div><div>{w["situation"]}</div><span>{esc(chrome.week)}</span> \
+<a href="{attr(chrome.view_all)}">{w["view_all"]}</a> <div>{w["subscribe_to_us"]}</div> \
+<a href="/feed/">{w["read_more"]}</a></div>
 </div></body></html>
 """
 
@@ -251,7 +255,9 @@ def listing_page(  # noqa: PLR0917 (a page's parts)
 """
 
 
-def index_page(heading: str, links: Sequence[tuple[str, str]], entries: Sequence[Entry], chrome: Chrome) -> str:
+def index_page(
+    heading: str, links: Sequence[tuple[str, str]], entries: Sequence[Entry], chrome: Chrome
+) -> str:
     """The weekly home page (``/`` on .pro) or ``/analytics/``: the trends, then the latest entries."""
     trends = "".join(f'<li><a href="{attr(href)}">{esc(name)}</a></li>' for href, name in links)
     rows = "\n".join(
