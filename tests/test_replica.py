@@ -64,7 +64,7 @@ def page(site: ReplicaSite, path: str, base: str = BASE) -> str:
 
 
 def sample_paths(site: ReplicaSite) -> list[str]:
-    arts = site.articles
+    arts = site.drupal_articles
     return ["/", "/?page=3", "/economy", "/feed/", "/sitemap.xml", "/robots.txt", "/about-monitoring",
             *(a.path for a in (arts[0], arts[7], arts[len(arts) // 2], arts[-1]))]
 
@@ -126,7 +126,7 @@ def test_largest_site_builds_fast_with_unique_paths() -> None:
 
 # --- the calendar ---------------------------------------------------------------------------
 def test_dates_span_2011_to_now_newest_first_mostly_mondays(site: ReplicaSite) -> None:
-    times = [a.published for a in site.articles]
+    times = [a.published for a in site.drupal_articles]
     assert all(t.tzinfo is not None for t in times)
     assert times == sorted(times, reverse=True)
     assert len(set(times)) == len(times)
@@ -187,7 +187,7 @@ def walk_listing(site: ReplicaSite, start: str) -> tuple[list[str], int]:
 
 def test_front_listing_covers_every_article_once_newest_first(site: ReplicaSite) -> None:
     paths, pages = walk_listing(site, "/")
-    assert paths == [a.path for a in site.articles]
+    assert paths == [a.path for a in site.drupal_articles]
     assert pages == 30
     assert '<li class="pager-current">2 of 30</li>' in page(site, "/?page=1")
     last = page(site, "/?page=29")
@@ -200,10 +200,10 @@ def test_category_listings_partition_the_site(site: ReplicaSite) -> None:
     covered: list[str] = []
     for category in site.categories:
         paths, _ = walk_listing(site, category.path)
-        assert paths == [a.path for a in site.articles if a.category == category.name]
+        assert paths == [a.path for a in site.drupal_articles if a.category == category.name]
         assert all(p.startswith(category.path + "/") for p in paths)
         covered += paths
-    assert sorted(covered) == sorted(a.path for a in site.articles)
+    assert sorted(covered) == sorted(a.path for a in site.drupal_articles)
     assert {c.slug for c in site.categories} >= {
         "society-and-politics", "economy", "international-relations"
     }
@@ -221,7 +221,7 @@ def test_unknown_paths_and_pages_are_404(site: ReplicaSite, path: str) -> None:
 
 
 def test_article_path_with_trailing_slash_is_404_but_query_is_ignored(site: ReplicaSite) -> None:
-    path = site.articles[5].path
+    path = site.drupal_articles[5].path
     assert site.render(path + "/", BASE)[0] == 404
     assert site.render(path + "?utm_source=x", BASE) == site.render(path, BASE)
 
@@ -242,7 +242,7 @@ def test_feed_is_rss_of_the_newest_twenty(site: ReplicaSite) -> None:
     assert root.get("version") == "2.0"
     items = root.findall("./channel/item")
     assert len(items) == 20
-    for item, article in zip(items, site.articles, strict=False):
+    for item, article in zip(items, site.drupal_articles, strict=False):
         assert item.findtext("link") == BASE + article.path
         assert item.findtext("title") == article.title
         assert item.findtext("description") == article.lead
@@ -261,12 +261,12 @@ def test_sitemap_lists_every_article_with_lastmod(site: ReplicaSite) -> None:
         u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
         for u in ET.fromstring(body).findall("s:url", ns)  # noqa: S314 (our own output)
     }
-    for article in site.articles:
+    for article in site.drupal_articles:
         lastmod = entries[BASE + article.path]
         assert lastmod is not None
         assert datetime.fromisoformat(lastmod) == article.published
         assert lastmod.endswith(("+03:00", "+02:00"))
-    assert sum(1 for url in entries if url and url.count("/") == 4) == len(site.articles)
+    assert sum(1 for url in entries if url and url.count("/") == 4) == len(site.drupal_articles)
 
 
 def test_robots_txt(site: ReplicaSite) -> None:
@@ -281,7 +281,7 @@ def test_robots_txt(site: ReplicaSite) -> None:
 
 # --- article pages ----------------------------------------------------------------------------
 def test_article_page_anatomy_follows_the_seed_order(site: ReplicaSite) -> None:
-    for article in site.articles[:40]:
+    for article in site.drupal_articles[:40]:
         html = page(site, article.path)
         marks = [
             '<h1 class="title">', "Category status:", '<div class="submitted">',
@@ -305,12 +305,12 @@ def test_article_page_anatomy_follows_the_seed_order(site: ReplicaSite) -> None:
         assert 3 <= html.count('<div class="similar-item">') <= 5
         trends = re.search(r"<h2>Recent trends</h2><ul>(.*?)</ul>", html, re.DOTALL)
         assert trends is not None
-        assert re.findall(r'href="([^"]+)"', trends.group(1)) == [a.path for a in site.articles[:5]]
+        assert re.findall(r'href="([^"]+)"', trends.group(1)) == [a.path for a in site.drupal_articles[:5]]
 
 
 def test_similar_articles_are_other_articles_fixed_per_article(site: ReplicaSite) -> None:
     pool_dates = set()
-    for article in site.articles[:60]:
+    for article in site.drupal_articles[:60]:
         picks = site.similar(article)
         assert article not in picks
         assert len(set(picks)) == len(picks)
@@ -321,7 +321,7 @@ def test_similar_articles_are_other_articles_fixed_per_article(site: ReplicaSite
 
 # --- the server ---------------------------------------------------------------------------------
 def test_server_serves_pages_over_http_and_logs_requests(site: ReplicaSite) -> None:
-    article = site.articles[3]
+    article = site.drupal_articles[3]
     with ReplicaServer(site) as server:
         assert server.port > 0
         assert server.base_url == f"http://127.0.0.1:{server.port}"
@@ -348,7 +348,7 @@ def test_server_serves_pages_over_http_and_logs_requests(site: ReplicaSite) -> N
 
 
 def test_absolute_urls_follow_the_host_header(site: ReplicaSite) -> None:
-    article = site.articles[0]
+    article = site.drupal_articles[0]
     with ReplicaServer(site) as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         conn.request("GET", article.path, headers={"Host": "replica.test:8443"})
@@ -454,8 +454,8 @@ class BodyText(HTMLParser):
 
 
 def test_truth_records_are_consistent(site: ReplicaSite, truth: list[dict[str, object]]) -> None:
-    urls = {BASE + a.path for a in site.articles}
-    assert [rec["url"] for rec in truth] == [BASE + a.path for a in site.articles]
+    urls = {BASE + a.path for a in site.drupal_articles}
+    assert [rec["url"] for rec in truth] == [BASE + a.path for a in site.drupal_articles]
     for rec in truth:
         assert set(rec) == TRUTH_KEYS
         assert (rec["site"], rec["lang"]) == ("belarusinfocus.info", "en")
@@ -492,7 +492,7 @@ def test_truth_records_are_consistent(site: ReplicaSite, truth: list[dict[str, o
 def test_truth_body_matches_the_html_read_independently(
     site: ReplicaSite, truth: list[dict[str, object]]
 ) -> None:
-    for article, rec in zip(site.articles, truth, strict=True):
+    for article, rec in zip(site.drupal_articles, truth, strict=True):
         reader = BodyText()
         reader.feed(page(site, article.path))
         text = reader.text()
@@ -503,7 +503,7 @@ def test_truth_body_matches_the_html_read_independently(
 
 
 def test_pages_carry_the_markup_hazards_the_crawler_must_survive(site: ReplicaSite) -> None:
-    bodies = [page(site, a.path).split('<div class="field-name-body">')[1] for a in site.articles]
+    bodies = [page(site, a.path).split('<div class="field-name-body">')[1] for a in site.drupal_articles]
     for hazard in ("<!-- pagebreak -->", "<blockquote>", "<ul>", "<h3>", "<br />", "&nbsp;",
                    "&#8217;", "&rsquo;", "’", "&amp;", "<script", "<em>", "<strong>", "<p>&nbsp;</p>"):
         assert any(hazard in body for body in bodies), hazard
@@ -511,17 +511,17 @@ def test_pages_carry_the_markup_hazards_the_crawler_must_survive(site: ReplicaSi
         r'<div class="field-name-field-lead">(<p>.*?</p>)</div>\n<div class="field-name-body">\n'
     )
     repeats = 0
-    for article in site.articles:
+    for article in site.drupal_articles:
         html = page(site, article.path)
         found = lead_html.search(html)
         assert found is not None
         repeats += html[found.end() :].startswith(found.group(1))
-    assert 0 < repeats < len(site.articles) * 0.15
+    assert 0 < repeats < len(site.drupal_articles) * 0.15
 
 
 def test_inline_links_in_truth_match_the_body(site: ReplicaSite, truth: list[dict[str, object]]) -> None:
     total = 0
-    for article, rec in zip(site.articles, truth, strict=True):
+    for article, rec in zip(site.drupal_articles, truth, strict=True):
         html = page(site, article.path)
         body = html.split('<div class="field-name-body">')[1].split('<div class="share-buttons">')[0]
         body = re.sub(r'<div class="read-more">.*?</div>', "", body)  # not the body's text
@@ -538,7 +538,7 @@ def test_truth_titles_are_plain_text(site: ReplicaSite, truth: list[dict[str, ob
     assert all(t == t.strip() and "&" + "#" not in t and "&nbsp;" not in t for t in titles)
     assert any("’" in t or "“" in t or "–" in t for t in titles)
     h1 = re.compile(r'<h1 class="title">(.*?)</h1>')
-    encoded = [h1.search(page(site, a.path)) for a in site.articles]
+    encoded = [h1.search(page(site, a.path)) for a in site.drupal_articles]
     assert any(m and ("&#8217;" in m.group(1) or "&nbsp;" in m.group(1)) for m in encoded)
 
 
@@ -744,7 +744,7 @@ def test_defective_articles_are_left_out_of_the_truth() -> None:
     }
     # the other articles are those of the same site without defects
     plain = ReplicaSite(40, seed=5)
-    assert [a.path for a in site.articles] == [a.path for a in plain.articles]
+    assert [a.path for a in site.drupal_articles] == [a.path for a in plain.articles]
     same = {rec["url"]: rec for rec in plain.ground_truth(BASE)}
     for rec in site.ground_truth(BASE):
         assert {k: v for k, v in rec.items() if k != "related"} == {
@@ -754,7 +754,7 @@ def test_defective_articles_are_left_out_of_the_truth() -> None:
 
 def test_defective_pages_are_broken_as_announced() -> None:
     site = ReplicaSite(40, seed=5, defects=3)
-    by_defect = {a.defect: a for a in site.articles if a.defect}
+    by_defect = {a.defect: a for a in site.drupal_articles if a.defect}
     assert set(by_defect) == {"no-date", "short-body", "no-title"}
     undated = by_defect["no-date"]
     html = page(site, undated.path)
