@@ -101,12 +101,19 @@ _SLUG_WORD: Final = re.compile(r"[a-z0-9]+")
 SLUG_MAX: Final = 100
 
 
+def _ascii_lower(title: str) -> str:
+    """``title`` lower-cased, apostrophes dropped, accents stripped (fast for ASCII titles)."""
+    text = title.replace("\u2019", "").replace("'", "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.lower()
+
+
 def slugify(title: str) -> str:
     """A pathauto-style slug: ASCII lowercase words, hyphen-separated; apostrophes, stop words and
     other characters dropped; at most 100 characters, cut at a hyphen."""
-    text = unicodedata.normalize("NFKD", title.replace("\u2019", "").replace("'", ""))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    words = [w for w in _SLUG_WORD.findall(text) if w not in _STOP_WORDS]
+    words = [w for w in _SLUG_WORD.findall(_ascii_lower(title)) if w not in _STOP_WORDS]
     slug = "-".join(words) or "article"
     while len(slug) > SLUG_MAX:
         slug = slug.rsplit("-", 1)[0]
@@ -119,9 +126,7 @@ WP_SLUG_MAX: Final = 190
 def wp_slug(title: str) -> str:
     """A WordPress-style slug: the whole title, ASCII lower case, hyphen-separated (small words
     kept), at most 190 characters, cut at a hyphen. [evidence: the weekly era's long slugs]"""
-    text = unicodedata.normalize("NFKD", title.replace("\u2019", "").replace("'", ""))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    slug = "-".join(_SLUG_WORD.findall(text)) or "article"
+    slug = "-".join(_SLUG_WORD.findall(_ascii_lower(title))) or "article"
     while len(slug) > WP_SLUG_MAX:
         slug = slug.rsplit("-", 1)[0]
     return slug
@@ -496,54 +501,51 @@ class ReplicaSite:
             style = _STYLE_DRAW.draw(rng)
             defect = defects.get(uid)
             era_rng = random.Random(f"{eras.random()}")  # one draw per article: stable per seed
-            article = Article(
-                index=n - 1 - uid, nid=uid + 1, path="", section=section,
-                title_source="" if defect == "no-title" else title, published=published,
-                trend_status=status, credit_line=line, image_credit=credit, style=style,
-                lead_factory=partial(self._lead, stream, uid + 1, section.vocabulary),
-                defect=defect, population=n, stream=stream, image_caption=drupal_caption(line, form),
-            )
-            articles.append(self._era(era_rng, article, title))
+            fields: dict[str, Any] = {
+                "index": n - 1 - uid, "nid": uid + 1, "path": "", "section": section,
+                "title_source": "" if defect == "no-title" else title, "published": published,
+                "trend_status": status, "credit_line": line, "image_credit": credit, "style": style,
+                "lead_factory": partial(self._lead, stream, uid + 1, section.vocabulary),
+                "defect": defect, "population": n, "stream": stream,
+                "image_caption": drupal_caption(line, form),
+            }
+            articles.append(Article(**self._era(era_rng, fields, title)))
         articles.reverse()
         return articles
 
-    def _era(self, rng: random.Random, article: Article, title: str) -> Article:
-        """``article`` placed in its era: its path, and for a weekly page its week, status, credit,
-        byline, ``/by/`` twin and markup (drawn with ``rng``); a Drupal-era one maybe re-published."""
-        section, plain = article.section, plain_title(title)
-        unknown = rng.random() < self.unknown_markup_share
-        if article.published < DRUPAL_END:
-            path = _unique(f"/{section.current}/{slugify(plain)}", self._used)
-            republished = rng.random() < P_REPUBLISHED and article.defect is None
+    def _era(self, rng: random.Random, fields: dict[str, Any], title: str) -> dict[str, Any]:
+        """An article's ``fields`` placed in its era: its path, and for a weekly page its week,
+        status, credit, byline, ``/by/`` twin and markup (drawn with ``rng``); a Drupal-era one
+        maybe re-published."""
+        section: Category = fields["section"]
+        published: datetime = fields["published"]
+        plain, valid = plain_title(title), fields.get("defect") is None
+        unknown = rng.random() < self.unknown_markup_share or redesign.redesigned(self.redesign, published)
+        if published < DRUPAL_END:
+            fields["path"] = _unique(f"/{section.current}/{slugify(plain)}", self._used)
+            republished = rng.random() < P_REPUBLISHED and valid
             root = rng.random() < P_ROOT_SLUG
             weeks_back = rng.randint(0, REPUBLISH_WEEKS)
             if not republished:
-                return dataclasses.replace(article, path=path)
+                return fields
             if root:
-                weekly_path = _unique(f"/{article.nid + 5000}-2", self._used)
+                fields["weekly_path"] = _unique(f"/{fields['nid'] + 5000}-2", self._used)
             else:
-                weekly_path = _unique(f"/{section.current}/{wp_slug(plain)}", self._used)
-            start, end = week_of(article.published.date() - timedelta(weeks=weeks_back))
-            return dataclasses.replace(
-                article, path=path, weekly_path=weekly_path, period=(start, end),
-                unknown=unknown or redesign.redesigned(self.redesign, article.published),
-            )
-        path = _unique(f"/{section.current}/{wp_slug(plain)}", self._used)
-        status = _WEEKLY_STATUS_DRAW.draw(rng)
-        line, credit, caption = weekly_credit(rng)
-        author = AUTHORS[int(rng.random() * len(AUTHORS))] if rng.random() < P_AUTHOR else None
-        by_slug = None
-        if rng.random() < P_BY_TWIN and article.defect is None:
-            slug = transliterate(self.russian(article.stream, article.nid).title)
-            by_slug = _unique(f"/by/{section.be_slug}/{slug}", self._used).rsplit("/", 1)[1]
-        period = None
-        if article.defect != "no-date":
-            period = week_of(article.published.date() - timedelta(days=7))
-        return dataclasses.replace(
-            article, path=path, era="weekly", trend_status=status, credit_line=line, image_credit=credit,
-            image_caption=caption, author=author, by_slug=by_slug, period=period,
-            unknown=unknown or redesign.redesigned(self.redesign, article.published),
-        )
+                fields["weekly_path"] = _unique(f"/{section.current}/{wp_slug(plain)}", self._used)
+            fields["period"] = week_of(published.date() - timedelta(weeks=weeks_back))
+            fields["unknown"] = unknown
+            return fields
+        fields["path"] = _unique(f"/{section.current}/{wp_slug(plain)}", self._used)
+        fields["era"], fields["unknown"] = "weekly", unknown
+        fields["trend_status"] = _WEEKLY_STATUS_DRAW.draw(rng)
+        fields["credit_line"], fields["image_credit"], fields["image_caption"] = weekly_credit(rng)
+        fields["author"] = AUTHORS[int(rng.random() * len(AUTHORS))] if rng.random() < P_AUTHOR else None
+        if rng.random() < P_BY_TWIN and valid:
+            slug = transliterate(self.russian(fields["stream"], fields["nid"]).title)
+            fields["by_slug"] = _unique(f"/by/{section.be_slug}/{slug}", self._used).rsplit("/", 1)[1]
+        if fields.get("defect") != "no-date":
+            fields["period"] = week_of(published.date() - timedelta(days=7))
+        return fields
 
     def _publish(  # noqa: PLR0917 (private; one call)
         self, rng: random.Random, stream: str, nid: int, published: datetime, population: int, step: int
@@ -559,14 +561,15 @@ class ReplicaSite:
         if rng.random() < P_IMAGE:
             form = evolve.draw_form(rng, CREDIT_SHARES)
             line, credit = credit_line(rng, *_CREDIT_DRAW.draw(rng), form)
-        article = Article(
-            index=0, nid=nid, path="", section=section, title_source=title,
-            published=published.astimezone(MINSK), trend_status=status, credit_line=line,
-            image_credit=credit, style=_STYLE_DRAW.draw(rng),
-            lead_factory=partial(self._lead, stream, nid, section.vocabulary),
-            population=population, stream=stream, step=step, image_caption=drupal_caption(line, form),
-        )
-        return self._era(random.Random(f"{stream}/{nid}/era"), article, title)
+        fields: dict[str, Any] = {
+            "index": 0, "nid": nid, "path": "", "section": section, "title_source": title,
+            "published": published.astimezone(MINSK), "trend_status": status, "credit_line": line,
+            "image_credit": credit, "style": _STYLE_DRAW.draw(rng),
+            "lead_factory": partial(self._lead, stream, nid, section.vocabulary),
+            "population": population, "stream": stream, "step": step,
+            "image_caption": drupal_caption(line, form),
+        }
+        return Article(**self._era(random.Random(f"{stream}/{nid}/era"), fields, title))
 
     def _edit(self, rng: random.Random, article: Article, at: datetime, step: int) -> Article:
         """The next version of ``article``: its body edited (and maybe its title), saved at ``at``."""
