@@ -101,12 +101,16 @@ _SLUG_WORD: Final = re.compile(r"[a-z0-9]+")
 SLUG_MAX: Final = 100
 
 
+_COMBINING: Final = dict.fromkeys(range(0x300, 0x370))
+"""Combining diacritical marks (what NFKD splits off accented Latin letters)."""
+
+
 def _ascii_lower(title: str) -> str:
     """``title`` lower-cased, apostrophes dropped, accents stripped (fast for ASCII titles)."""
     text = title.replace("\u2019", "").replace("'", "")
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # accents dropped; any other non-ASCII character separates words
+        text = unicodedata.normalize("NFKD", text).translate(_COMBINING)
+        text = text.encode("ascii", "replace").decode("ascii")
     return text.lower()
 
 
@@ -500,7 +504,6 @@ class ReplicaSite:
                 line, credit = credit_line(hazards, *_CREDIT_DRAW.draw(rng), form)
             style = _STYLE_DRAW.draw(rng)
             defect = defects.get(uid)
-            era_rng = random.Random(f"{eras.random()}")  # one draw per article: stable per seed
             fields: dict[str, Any] = {
                 "index": n - 1 - uid, "nid": uid + 1, "path": "", "section": section,
                 "title_source": "" if defect == "no-title" else title, "published": published,
@@ -509,7 +512,7 @@ class ReplicaSite:
                 "defect": defect, "population": n, "stream": stream,
                 "image_caption": drupal_caption(line, form),
             }
-            articles.append(Article(**self._era(era_rng, fields, title)))
+            articles.append(Article(**self._era(eras, fields, title)))
         articles.reverse()
         return articles
 
