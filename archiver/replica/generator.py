@@ -645,7 +645,10 @@ class ReplicaSite:
         return evolve.apply_edits(body, article.edits)
 
     def _make_etag(self, article: Article) -> str:
-        """The ETag of its Drupal page: a hash of ``markup.article_main`` (host left out)."""
+        """The ETag of the page at its canonical path: a Drupal page's is a hash of
+        ``markup.article_main`` (host left out), a weekly page's of ``weekly_key``."""
+        if article.era == "weekly":
+            return routes.strong_etag(weekly_key(article, "en").encode("utf-8"))
         main = markup.article_main(article, self.body(article), self.similar(article), "")
         return routes.strong_etag(main.encode("utf-8"))
 
@@ -663,6 +666,15 @@ class ReplicaSite:
         if current.step <= step:
             return current
         return next(v for v in reversed(self._history[nid]) if v.step <= step)
+
+
+def weekly_key(article: Article, lang: str) -> str:
+    """What a weekly page's ETag hashes: the article's version and how it is shown (its content
+    changes only with an edit; the sidebar's week and the menu are left out)."""
+    return (
+        f"weekly/{lang}/{article.unknown}/{article.nid}/{article.revision}/{article.step}/"
+        f"{article.title_source}/{article.trend_status}/{article.period}"
+    )
 
 
 def _unique(path: str, used: set[str]) -> str:

@@ -198,9 +198,14 @@ def _weekly(site: ReplicaSite, article: Article, base: str, role: str, lang: wee
     chrome = site.be_chrome if lang == "be" else site.weekly_chrome
     unknown = article.unknown and lang == "en"
     page = weekly.unknown_article_page(view, chrome) if unknown else weekly.article_page(view, chrome)
-    key = f"weekly/{lang}/{unknown}/{article.nid}/{article.revision}/{article.title_source}/{article.step}"
+    from archiver.replica.generator import weekly_key
+
+    if lang == "en" and article.era == "weekly":
+        etag = site.etag(article)
+    else:  # a re-published article's weekly page, a /by/ twin: not the canonical page's tag
+        etag = strong_etag(weekly_key(article, lang).encode("utf-8"))
     modified = article.last_modified if lang == "en" else article.published
-    return Reply(200, HTML, page.encode("utf-8"), strong_etag(key.encode("utf-8")), modified)
+    return Reply(200, HTML, page.encode("utf-8"), etag, modified)
 
 
 def _entries(site: ReplicaSite, articles: list[Article], base: str) -> list[weekly.Entry]:
