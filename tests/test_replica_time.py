@@ -25,7 +25,9 @@ from tests.test_replica import BodyText, plain_title
 BASE = "http://127.0.0.1:8000"
 AT = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 MAIN = re.compile(
-    r'<div id="main">\n(.*)\n</div>\n<div id="sidebar">|<main id="main" class="site-main">(.*)</main>', re.DOTALL
+    r'<div id="main">\n(.*)\n</div>\n<div id="sidebar">'
+    r'|<main id="main" class="site-main">(.*)</main>',
+    re.DOTALL,
 )
 TRENDS = re.compile(r"<h2>Recent trends</h2><ul>(.*?)</ul>", re.DOTALL)
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
