@@ -208,3 +208,49 @@ def test_same_seed_same_bytes_and_advance_dates_edits_by_the_clock() -> None:
     assert edited is not None
     assert edited.last_modified == clock
     assert site.respond(edited.path, INFO).last_modified == clock
+
+
+def test_url_variants_redirect_or_answer_as_documented(site: ReplicaSite) -> None:
+    elite = next(a for a in site.articles if a.era == "weekly" and a.section.key == "ruling-elite")
+    old = f"/ruling-elite/{elite.slug}"
+    for base in (INFO, PRO):
+        reply = site.respond(old, base)
+        assert (reply.status, reply.location) == (301, f"{base}{elite.path}/")
+    drupal = next(a for a in site.drupal_articles if a.section.key == "ruling-elite")
+    page = site.render(drupal.drupal_path, INFO)[2].decode()
+    assert f'<link rel="canonical" href="{INFO}{drupal.path}">' in page
+    assert site.render(drupal.path + "/", INFO)[0] == 404  # a Drupal page has no slash form
+    twin = next(a for a in site.articles if a.weekly_path and a.unknown is False
+                and 'rel="canonical"' in site.render(a.weekly_path, PRO)[2].decode())
+    weekly_page = site.render(twin.weekly_path or "", PRO)[2].decode()
+    assert f'<link rel="canonical" href="{INFO}{twin.path}">' in weekly_page
+    assert site.render(f"/{drupal.section.slug}", PRO)[0] == 404  # Drupal listings: .info only
+
+
+def test_listing_links_mix_the_variants_and_cross_hosts(site: ReplicaSite) -> None:
+    hrefs = []
+    for trend in site.categories:
+        listing = site.render(trend.listing, INFO)[2].decode()
+        hrefs += re.findall(r'class="trend-entry__link" href="([^"]+)"', listing)
+    assert any(h.endswith("/") for h in hrefs)
+    assert any(not h.endswith("/") and "?" not in h for h in hrefs)
+    assert any(h.startswith(PRO) for h in hrefs)
+    for href in hrefs:
+        target = href.removeprefix(PRO)
+        assert site.respond(target, PRO if href.startswith(PRO) else INFO).status in (200, 301), href
+
+
+def test_share_out_of_bounds_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown_markup_share"):
+        ReplicaSite(20, unknown_markup_share=1.5)
+
+
+def test_redesign_from_puts_later_weekly_pages_in_the_unknown_markup() -> None:
+    site = ReplicaSite(80, seed=4, redesign_from="2025-01-01")
+    weekly = [a for a in site.articles if a.era == "weekly"]
+    assert {a.unknown for a in weekly} == {True, False}
+    for article in weekly:
+        known = b'class="entry-title"' in site.render(article.path, INFO)[2]
+        assert known == (article.published.year < 2025)
+    drupal = site.drupal_articles[0]
+    assert b"Category status:" in site.render(drupal.path, INFO)[2]
