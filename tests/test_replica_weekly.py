@@ -254,3 +254,16 @@ def test_redesign_from_puts_later_weekly_pages_in_the_unknown_markup() -> None:
         assert known == (article.published.year < 2025)
     drupal = site.drupal_articles[0]
     assert b"Category status:" in site.render(drupal.path, INFO)[2]
+
+
+def test_weeks_are_written_as_the_site_writes_them() -> None:
+    from datetime import date
+
+    from archiver.replica.russian import be_week
+    from archiver.replica.schedule import week
+
+    assert week(date(2023, 5, 15), date(2023, 5, 21)) == "May 15 – May 21, 2023"
+    assert week(date(2024, 9, 30), date(2024, 10, 6)) == "September 30 – October 6, 2024"
+    assert week(date(2022, 12, 26), date(2023, 1, 1), year=False) == "December 26 – January 1"
+    assert week(date(2022, 12, 26), date(2023, 1, 1)) == "December 26 – January 1, 2023"
+    assert be_week(date(2021, 8, 9), date(2021, 8, 15)) == "Жнівень 9 – Жнівень 15, 2021"
