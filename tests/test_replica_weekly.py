@@ -267,3 +267,12 @@ def test_weeks_are_written_as_the_site_writes_them() -> None:
     assert week(date(2022, 12, 26), date(2023, 1, 1), year=False) == "December 26 – January 1"
     assert week(date(2022, 12, 26), date(2023, 1, 1)) == "December 26 – January 1, 2023"
     assert be_week(date(2021, 8, 9), date(2021, 8, 15)) == "Жнівень 9 – Жнівень 15, 2021"
+
+
+def test_samples_name_one_page_of_each_kind(site: ReplicaSite) -> None:
+    samples = site.samples()
+    assert set(samples) >= {"drupal", "drupal-alias", "weekly", "weekly-byline", "republished",
+                            "root-slug", "by", "listing-page", "listing-paged", "home", "feed"}
+    for path in samples.values():
+        assert site.render(path, INFO)[0] == 200, path
+    assert "weekly-unknown" in ReplicaSite(60, seed=1, unknown_markup_share=0.5).samples()

@@ -333,6 +333,37 @@ class ReplicaSite:
         listings and other pages keep their templates)."""
         return article is not None and article.weekly and article.unknown
 
+    def samples(self) -> dict[str, str]:
+        """One path per kind of page the site has (for saved pages and golden tests): ``drupal``,
+        ``drupal-alias`` (the Drupal listing path of a ruling elite article), ``weekly``,
+        ``weekly-byline``, ``weekly-unknown``, ``republished`` (its weekly page), ``root-slug``,
+        ``by``, ``listing-page`` (``/page/2/``), ``listing-paged`` (``?paged=2``), ``home``,
+        ``feed``, ``sitemap-index``, ``sitemap-posts``; kinds the site lacks are left out."""
+        found: dict[str, str] = {"home": "/", "feed": "/feed/", "sitemap-index": "/wp-sitemap.xml",
+                                 "sitemap-posts": "/wp-sitemap-posts-post-1.xml"}
+        for a in self.articles:
+            if a.defect is not None:
+                continue
+            kinds = {
+                "drupal": a.path if a.era == "drupal" else None,
+                "drupal-alias": a.drupal_path if a.era == "drupal" and a.drupal_path != a.path else None,
+                "weekly": a.path if a.era == "weekly" and not a.unknown else None,
+                "weekly-byline": a.path if a.era == "weekly" and a.author and not a.unknown else None,
+                "weekly-unknown": a.page_path if a.weekly and a.unknown else None,
+                "republished": a.weekly_path if a.weekly_path and a.weekly_path.count("/") == 2 else None,
+                "root-slug": a.weekly_path if a.weekly_path and a.weekly_path.count("/") == 1 else None,
+                "by": a.by_path,
+            }
+            for kind, path in kinds.items():
+                if path and kind not in found:
+                    found[kind] = path
+        for trend in CATEGORIES:
+            if len(self.in_trend(trend.key)) > weekly.PAGE_SIZE:
+                kind = "listing-page" if trend.paging == "page" else "listing-paged"
+                found.setdefault(kind, f"{trend.listing}page/2/" if trend.paging == "page"
+                                 else f"{trend.listing}?paged=2")
+        return found
+
     # -- hosts ----------------------------------------------------------------------------------
     def pair(self, info_base: str, pro_base: str) -> None:
         """Say that ``info_base`` and ``pro_base`` (``http://127.0.0.1:PORT``) serve this site as
