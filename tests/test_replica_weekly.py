@@ -276,3 +276,19 @@ def test_samples_name_one_page_of_each_kind(site: ReplicaSite) -> None:
     for path in samples.values():
         assert site.render(path, INFO)[0] == 200, path
     assert "weekly-unknown" in ReplicaSite(60, seed=1, unknown_markup_share=0.5).samples()
+
+
+def test_links_in_weekly_pages_on_pro_lead_to_pages(site: ReplicaSite) -> None:
+    checked = 0
+    for article in site.weekly_articles[:80]:
+        page = site.render(article.page_path, PRO)[2].decode()
+        content = page.split('<div class="entry-content">', 1)[-1].split("</article>", 1)[0]
+        for href in re.findall(r'<a href="([^"]+)"', content):
+            base = INFO if href.startswith(INFO) else PRO
+            assert site.respond(href.removeprefix(base), base).status in (200, 301), href
+            checked += 1
+    assert checked > 20
+    truth = {r["url"]: r for r in site.ground_truth(INFO)}
+    article = next(a for a in site.weekly_articles if site.body(a).links())
+    inline = [r["target_url"] for r in truth[INFO + article.path]["related"] if r["kind"] == "inline"]
+    assert inline == [INFO + run.href for run in site.body(article).links()]

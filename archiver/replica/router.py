@@ -12,13 +12,14 @@ whose article was re-published. See docs/replica.md for which of these are evide
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qs, urlsplit
 
 from archiver.replica import feeds, markup, weekly
-from archiver.replica.content import Article
+from archiver.replica.content import Article, Body, Inline
 from archiver.replica.markup import attr, esc
 from archiver.replica.routes import HTML, RSS, TEXT, XML, Reply, strong_etag
 from archiver.replica.russian import be_week
@@ -183,7 +184,10 @@ def weekly_view(site: ReplicaSite, article: Article, base: str, role: str, lang:
         )
     if fraction(article, "canonical") >= P_NO_CANONICAL:
         canonical = info_base + article.path if article.era == "drupal" else base + article.path + "/"
-    blocks = "\n".join(markup.block_html(b, article) for b in site.body(article).blocks if b.kind != "lead")
+    body = site.body(article)
+    if role == "pro" and partner is not None:
+        body = _cross_host(site, body, partner)
+    blocks = "\n".join(markup.block_html(b, article) for b in body.blocks if b.kind != "lead")
     return weekly.View(
         lang="en", title_html=esc(article.title_source, article.style), title_attr=attr(article.title_source),
         period=week(*article.period) if article.period else "", trend_name=article.section.name,
@@ -191,6 +195,24 @@ def weekly_view(site: ReplicaSite, article: Article, base: str, role: str, lang:
         content_html=f"<p>{esc(article.lead_source, article.style)}</p>\n{blocks}",
         canonical=canonical, author=article.author, **common,  # type: ignore[arg-type]
     )
+
+
+def _cross_host(site: ReplicaSite, body: Body, info_base: str) -> Body:
+    """``body`` as a .pro page shows it: links to Drupal-era articles (which .pro does not serve)
+    point to the .info host. [guess: the real pages' links are unknown]"""
+
+    def moved(run: Inline) -> Inline:
+        target = site.article(run.href) if run.kind == "link" or run.href else None
+        if target is None or target.era != "drupal":
+            return run
+        return dataclasses.replace(run, href=info_base + run.href)
+
+    blocks = tuple(
+        dataclasses.replace(block, inlines=tuple(moved(run) for run in block.inlines))
+        if block.inlines else block
+        for block in body.blocks
+    )
+    return Body(blocks)
 
 
 def _weekly(site: ReplicaSite, article: Article, base: str, role: str, lang: weekly.Lang) -> Reply:
