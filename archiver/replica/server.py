@@ -414,8 +414,9 @@ def serve(  # noqa: PLR0917 (the CLI's options)
     finally:
         for each in (server, pro):
             each.stopping.set()
-            each.server_close()
         pro.shutdown()
+        for each in (server, pro):
+            each.server_close()
 
 
 def advanced_site(
