@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from html import unescape
 from typing import Any
 
 import pytest
@@ -23,7 +24,11 @@ from tests.test_replica import BodyText, plain_title
 
 BASE = "http://127.0.0.1:8000"
 AT = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
-MAIN = re.compile(r'<div id="main">\n(.*)\n</div>\n<div id="sidebar">', re.DOTALL)
+MAIN = re.compile(
+    r'<div id="main">\n(.*)\n</div>\n<div id="sidebar">'
+    r'|<main id="main" class="site-main">(.*)</main>',
+    re.DOTALL,
+)
 TRENDS = re.compile(r"<h2>Recent trends</h2><ul>(.*?)</ul>", re.DOTALL)
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -38,15 +43,21 @@ def main_part(site: ReplicaSite, path: str) -> str:
     """The article's own content: ``div#main`` (not the sidebar, menu or footer)."""
     found = MAIN.search(html(site, path))
     assert found is not None, path
-    return found.group(1)
+    return found.group(1) or found.group(2)
 
 
 def lastmods(site: ReplicaSite) -> dict[str, str | None]:
-    root = ET.fromstring(site.render("/sitemap.xml", BASE)[2])  # noqa: S314 (our own replica's output)
-    return {
-        str(u.findtext("s:loc", namespaces=SITEMAP_NS)): u.findtext("s:lastmod", namespaces=SITEMAP_NS)
-        for u in root.findall("s:url", SITEMAP_NS)
-    }
+    """URL (no trailing slash) -> lastmod, from every urlset the sitemap index names."""
+    index = ET.fromstring(site.render("/wp-sitemap.xml", BASE)[2])  # noqa: S314 (our own output)
+    out: dict[str, str | None] = {}
+    for name in index.findall("s:sitemap/s:loc", SITEMAP_NS):
+        root = ET.fromstring(site.render(str(name.text).removeprefix(BASE), BASE)[2])  # noqa: S314
+        out |= {
+            str(u.findtext("s:loc", namespaces=SITEMAP_NS)).rstrip("/"):
+                u.findtext("s:lastmod", namespaces=SITEMAP_NS)
+            for u in root.findall("s:url", SITEMAP_NS)
+        }
+    return out
 
 
 def http_date(moment: datetime) -> str:
@@ -137,10 +148,12 @@ def test_edited_articles_change_body_modified_time_and_lastmod(advanced: Advance
         assert dict(reply.headers())["Last-Modified"] == "Sat, 28 Nov 2026 17:00:00 GMT"
         assert lm[BASE + path] == "2026-11-28T20:00:00+03:00"
         assert main_part(site, path) != before[path][0]
-        assert f'<span class="date-display-single">{original.published_raw}</span>' in main_part(site, path)
+        if original.era == "drupal":
+            shown = f'<span class="date-display-single">{original.published_raw}</span>'
+            assert shown in main_part(site, path)
     feed = ET.fromstring(site.render("/feed/", BASE)[2])  # noqa: S314 (our own replica's output)
     for item in feed.findall("./channel/item"):  # the feed keeps the publication time
-        article = site.article(str(item.findtext("link")).removeprefix(BASE))
+        article = site.article(str(item.findtext("link")).removeprefix(BASE).rstrip("/"))
         assert article is not None
         assert parsedate_to_datetime(str(item.findtext("pubDate"))) == article.published
     assert any(BASE + p in lm and site.article(p) in site.articles[:20] for p in change.edited)
@@ -148,21 +161,26 @@ def test_edited_articles_change_body_modified_time_and_lastmod(advanced: Advance
 
 def test_truth_after_advance_is_what_the_pages_show(advanced: Advanced) -> None:
     site, _, change = advanced
-    truth = {rec["url"]: rec for rec in site.ground_truth(BASE)}
+    truth = {rec["url"]: rec for rec in site.ground_truth(BASE) if rec["lang"] == "en"}
     assert len(truth) == 65
-    first = {rec["url"]: rec for rec in ReplicaSite(60, seed=5).ground_truth(BASE)}
+    first_truth = ReplicaSite(60, seed=5).ground_truth(BASE)
+    first = {rec["url"]: rec for rec in first_truth if rec["lang"] == "en"}
     newest = [BASE + a.path for a in site.articles[:5]]
     for url, rec in truth.items():
         path = url.removeprefix(BASE)
         page = html(site, path)
-        reader = BodyText()
-        reader.feed(page)
-        text = reader.text()
-        lead, _, rest = text.partition("\n\n")
-        assert (rest if lead == rec["lead"] else text) == rec["body"], path
+        drupal = site.article(path).era == "drupal"  # type: ignore[union-attr]
+        if drupal:
+            reader = BodyText()
+            reader.feed(page)
+            text = reader.text()
+            lead, _, rest = text.partition("\n\n")
+            assert (rest if lead == rec["lead"] else text) == rec["body"], path
+        else:
+            assert " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split()).count(str(rec["lead"])) == 1
         assert rec["word_count"] == len(str(rec["body"]).split())
         trend = [r["target_url"] for r in rec["related"] if r["kind"] == "trend"]
-        assert trend == newest  # every page's sidebar shows the 5 newest, so the truth does too
+        assert trend == (newest if drupal else [])  # a Drupal sidebar shows the 5 newest
         if url in first:
             old = first[url]
             keep = ["published_at", "published_local", "published_raw", "lead", "category",
@@ -174,7 +192,7 @@ def test_truth_after_advance_is_what_the_pages_show(advanced: Advanced) -> None:
                 assert not_trend == [r for r in old["related"] if r["kind"] != "trend"]
             else:
                 assert rec["body"] != old["body"]
-        h1 = re.search(r'<h1 class="title">(.*?)</h1>', page, re.DOTALL)
+        h1 = re.search(r'<h1 class="(?:entry-)?title">(.*?)</h1>', page, re.DOTALL)
         assert h1 is not None
         assert plain_title(h1.group(1)) == rec["title"], path
     assert [u for u in truth if u not in first] == newest
@@ -184,7 +202,8 @@ def test_same_seed_gives_the_same_change_and_pages() -> None:
     one, two = ReplicaSite(40, seed=2), ReplicaSite(40, seed=2)
     assert one.advance(3, 4, seed=9) == two.advance(3, 4, seed=9)
     assert one.advance(2, 2) == two.advance(2, 2)  # seed None: drawn from the step
-    for path in ["/", "/feed/", "/sitemap.xml", *(a.path for a in one.articles)]:
+    maps = ["/wp-sitemap.xml", "/wp-sitemap-posts-post-1.xml", "/wp-sitemap-posts-archive-1.xml"]
+    for path in ["/", "/feed/", *maps, *(a.path for a in one.articles)]:
         assert one.render(path, BASE) == two.render(path, BASE), path
     assert one.ground_truth(BASE) == two.ground_truth(BASE)
     three = ReplicaSite(40, seed=2)
@@ -253,7 +272,8 @@ def test_etag_is_stable_and_covers_the_article_content_only() -> None:
     listing = site.respond("/", BASE)
     assert listing.etag is not None
     assert listing.last_modified == site.now
-    for path in ("/feed/", "/sitemap.xml", "/economy", "/robots.txt", "/about-monitoring"):
+    for path in ("/feed/", "/wp-sitemap.xml", "/economy", "/robots.txt", "/about-monitoring",
+                 "/analytics/economy/"):
         other = site.respond(path, BASE)
         assert other.etag is not None, path
         assert other.last_modified == site.changed == site.now, path
@@ -412,7 +432,8 @@ def test_serve_starts_advanced_and_the_cli_checks_its_options() -> None:
     expected = ReplicaSite(50, seed=3)
     change = expected.advance(4, 2)
     assert [a.path for a in site.articles[:4]] == list(change.new)
-    assert site.render("/sitemap.xml", BASE) == expected.render("/sitemap.xml", BASE)
+    for path in ("/wp-sitemap.xml", "/wp-sitemap-posts-post-1.xml", "/wp-sitemap-posts-archive-1.xml"):
+        assert site.render(path, BASE) == expected.render(path, BASE)
     assert advanced_site(50, 3).steps == 0
     runner = CliRunner()
     result = runner.invoke(cli, ["replica", "serve", "--help"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final, Literal
 
 from archiver.replica.schedule import iso_local, iso_utc, shown
@@ -23,6 +23,9 @@ EntityStyle = Literal["numeric", "hex", "named", "literal"]
 """How an article's HTML writes typographic characters: ``&#8217;``, ``&#x2019;``, ``&rsquo;`` or
 as is."""
 Defect = Literal["no-date", "short-body", "no-title"]
+Era = Literal["drupal", "weekly"]
+"""``drupal``: published before the switch (a Drupal page on .info, maybe re-published as a
+weekly page: ``weekly_path``); ``weekly``: a weekly page only, on both hosts."""
 """How a defective article is broken: no date shown, a body under 20 words, an empty title."""
 
 INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -55,16 +58,30 @@ def plain_title(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Category:
-    """A section of the site: display name, URL slug, and the word-bank vocabulary it uses."""
+    """A trend (the site's sections are its trends): English display name, the slug of its Drupal
+    listing and Drupal-era article paths, the word-bank vocabulary it uses, and its weekly-era
+    identity: ``key`` (one per trend across languages and slugs), ``current`` (the slug of its
+    article paths and ``/analytics/<current>/`` listing), Belarusian name and slug (``/by/``),
+    and how its listing paginates (``page``: ``/page/N/``; ``paged``: ``?paged=N``)."""
 
     name: str
     slug: str
     vocabulary: str
+    key: str = ""
+    current: str = ""
+    be_name: str = ""
+    be_slug: str = ""
+    paging: Literal["page", "paged"] = "page"
 
     @property
     def path(self) -> str:
-        """``/economy``."""
+        """``/economy``: the Drupal listing."""
         return f"/{self.slug}"
+
+    @property
+    def listing(self) -> str:
+        """``/analytics/the-ruling-elite/``: the weekly-era listing."""
+        return f"/analytics/{self.current}/"
 
 
 EditKind = Literal["append", "rewrite"]
@@ -98,7 +115,9 @@ class Article:
     published: datetime
     """Aware, Europe/Minsk."""
     trend_status: str | None
-    """``green``, ``red`` or None (no status shown)."""
+    """``better``, ``worse``, ``unchanged`` (weekly pages only) or None (no status shown). A Drupal
+    page shows better as a green icon (and sometimes ``- (The situation has improved)``), worse as
+    a red one."""
     credit_line: str | None
     """The credit as shown (``Image: TUT.BY``, ``Lukashenka in Minsk. Photo: BelTA``), or None
     when the article has no image."""
@@ -123,6 +142,21 @@ class Article:
     """When this version was saved, if edited after publication (``last_modified`` says when)."""
     edits: tuple[Edit, ...] = ()
     """The edits made to its body since publication, oldest first."""
+    era: Era = "drupal"
+    """Which era it was published in (see ``Era``)."""
+    weekly_path: str | None = None
+    """A Drupal-era article re-published as a weekly page: that page's path (``/7136-2`` or
+    ``/<trend>/<wordpress-slug>``); None when not re-published or a weekly-era article."""
+    period: tuple[date, date] | None = None
+    """The week (Monday, Sunday) its weekly page shows; None when it has none."""
+    author: str | None = None
+    """The byline's name (weekly pages only), or None."""
+    image_caption: str | None = None
+    """The caption before the credit, as typed (plain), or None."""
+    by_slug: str | None = None
+    """The slug of its ``/by/`` twin (Russian text, Belarusian chrome), or None."""
+    unknown: bool = False
+    """Its weekly pages are in the markup the page object has never seen."""
 
     @property
     def lead_source(self) -> str:
@@ -145,14 +179,40 @@ class Article:
         return self.section.name
 
     @property
+    def weekly(self) -> bool:
+        """Whether it has a weekly page (a weekly-era article, or a re-published Drupal one)."""
+        return self.era == "weekly" or self.weekly_path is not None
+
+    @property
+    def page_path(self) -> str:
+        """The path of its weekly page (``path`` for a weekly-era article)."""
+        return self.weekly_path or self.path
+
+    @property
+    def drupal_path(self) -> str:
+        """Where the Drupal site listed it: under the trend's Drupal slug (``/ruling-elite/x``)."""
+        return f"{self.section.path}/{self.slug}"
+
+    @property
+    def by_path(self) -> str | None:
+        """``/by/<be-trend-slug>/<slug>``: its ``/by/`` twin, or None."""
+        return f"/by/{self.section.be_slug}/{self.by_slug}" if self.by_slug else None
+
+    @property
     def slug(self) -> str:
         """The last segment of the path."""
         return self.path.rsplit("/", 1)[1]
 
     @property
     def image_path(self) -> str | None:
-        """``/sites/default/files/styles/large/public/<slug>.jpg``, or None."""
-        return f"{IMAGE_DIR}{self.slug[:60].rstrip('-')}.jpg" if self.image_credit else None
+        """``/sites/default/files/styles/large/public/<slug>.jpg`` (a weekly-era article:
+        ``/wp-content/uploads/YYYY/MM/<slug>.jpg``), or None without an image."""
+        if not self.credit_line:
+            return None
+        name = f"{self.slug[:60].rstrip('-')}.jpg"
+        if self.era == "weekly":
+            return f"/wp-content/uploads/{self.published.year}/{self.published.month:02d}/{name}"
+        return IMAGE_DIR + name
 
     @property
     def published_raw(self) -> str:

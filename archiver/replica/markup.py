@@ -55,6 +55,10 @@ BODY_NOSCRIPT: Final = (
 )
 
 
+COLOURS: Final = {"better": "green", "worse": "red"}
+"""How a Drupal page shows a status: an icon's colour. [evidence: green/red on the about page]"""
+
+
 def esc(text: str, style: EntityStyle = "numeric") -> str:
     """Text for an HTML text node; typographic characters encoded in ``style``."""
     return html.escape(text).translate(_ENTITIES[style])
@@ -72,6 +76,8 @@ class Chrome:
     categories: Sequence[Category]
     recent: Sequence[Article]
     year: int
+    weekly: Sequence[tuple[str, str]] = ()
+    """Links (href, text) to the weekly era: the trend listings and the latest weekly items."""
 
 
 # --- page skeleton -------------------------------------------------------------------------
@@ -81,6 +87,10 @@ def document(title_html: str, body_class: str, main: str, chrome: Chrome, head: 
     trends = "".join(
         f'<li><a href="{a.path}">{esc(a.title_source, a.style)}</a></li>' for a in chrome.recent
     )
+    weekly = ""
+    if chrome.weekly:
+        links = "".join(f'<li><a href="{attr(href)}">{esc(text)}</a></li>' for href, text in chrome.weekly)
+        weekly = f'<div class="weekly-monitoring"><h2>Weekly monitoring</h2><ul>{links}</ul></div>\n'
     return f"""<!DOCTYPE html>
 <html lang="en" dir="ltr">
 <head>
@@ -94,6 +104,7 @@ def document(title_html: str, body_class: str, main: str, chrome: Chrome, head: 
 <div id="header"><a href="/" class="logo">{SITE_NAME}</a>
 <ul class="menu">{menu}<li><a href="/about-monitoring">About monitoring</a></li></ul>
 </div>
+{weekly}
 <!-- /header -->
 <div id="main">
 {main}
@@ -128,11 +139,15 @@ def article_main(article: Article, body: Body, similar: Sequence[Article], base_
     the page's head, menu, sidebar or footer. Its ETag is a hash of this (with ``base_url`` "")."""
     style = article.style
     url = base_url + article.path
-    status = (
-        f'<span class="status-icon status-{article.trend_status}" title="Trend status"></span>'
-        if article.trend_status
-        else '<span class="status-icon"></span>'
-    )
+    status = '<span class="status-icon"></span>'
+    if article.trend_status in COLOURS:
+        colour = COLOURS[article.trend_status]
+        status = f'<span class="status-icon status-{colour}" title="Trend status"></span>'
+        if article.trend_status == "better" and article.nid % 2 == 0:
+            status += '<ul class="status-note"><li>- (The situation has improved)</li></ul>'
+    byline = ""
+    if article.author:
+        byline = f'<div class="field-name-field-author">By {esc(article.author)}</div>\n'
     image = ""
     if article.image_path and article.credit_line:
         image = (
@@ -153,7 +168,8 @@ def article_main(article: Article, body: Body, similar: Sequence[Article], base_
 <h1 class="title">{esc(article.title_source, style)}</h1>
 <div class="field field-name-field-category-status"><span class="field-label">Category status:</span> \
 {status}</div>
-{submitted(article)}{image}<div class="field-name-field-lead"><p>{esc(article.lead_source, style)}</p></div>
+{submitted(article)}{image}{byline}<div class="field-name-field-lead">\
+<p>{esc(article.lead_source, style)}</p></div>
 <div class="field-name-body">
 {blocks}
 {share}
@@ -269,7 +285,7 @@ def listing_row(article: Article, i: int, count: int) -> str:
     classes += " views-row-first" if i == 0 else ""
     classes += " views-row-last" if i == count - 1 else ""
     return (
-        f'<div class="{classes}"><h2 class="node-title"><a href="{article.path}">'
+        f'<div class="{classes}"><h2 class="node-title"><a href="{article.drupal_path}">'
         f"{esc(article.title_source, article.style)}</a></h2>{date_span(article)}"
         f'<div class="teaser"><p>{esc(article.lead_source, article.style)}</p></div></div>'
     )

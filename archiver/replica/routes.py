@@ -1,9 +1,10 @@
 """URL routing of the replica: a path with its query -> a ``Reply`` (status, Content-Type, body
 bytes, and the validators ``ETag`` and ``Last-Modified``), and conditional requests.
 
-Routes: ``/`` and ``/<category>`` listings (``?page=N``, 0-based; past the end is 404),
-``/<category>/<slug>`` articles, ``/about-monitoring``, ``/feed/``, ``/sitemap.xml``,
-``/robots.txt``; anything else is a 404 page. Unknown query parameters are ignored.
+Routes (docs/replica.md, "What the server serves"): on both hosts the weekly pages, ``/by/``
+twins, ``/analytics/`` trend listings, ``/feed/``, WordPress core sitemaps and robots.txt; on the
+.info host the Drupal pages and listings (``/``, ``/<drupal-slug>?page=N``). Anything else is a
+404 page. Unknown query parameters are ignored.
 
 Validators (200 responses only): an article's ``ETag`` is a hash of its own content
 (``markup.article_main``: not the sidebar, menu or footer) and its ``Last-Modified`` its
@@ -19,10 +20,8 @@ import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Final, NamedTuple
-from urllib.parse import parse_qs, urlsplit
 
-from archiver.replica import feeds, markup, redesign
-from archiver.replica.content import Article
+from archiver.replica import markup, weekly
 
 if TYPE_CHECKING:
     from archiver.replica.generator import ReplicaSite
@@ -46,10 +45,14 @@ class Reply(NamedTuple):
     """A strong entity tag, quoted: ``"3f5c…"``."""
     last_modified: datetime | None = None
     """Aware; sent as an HTTP-date (``http_date``), whole seconds."""
+    location: str | None = None
+    """A redirect's absolute target."""
 
     def headers(self) -> list[tuple[str, str]]:
-        """The validator headers to send (``ETag``, ``Last-Modified``), if any."""
-        out = [("ETag", self.etag)] if self.etag else []
+        """The headers to send: ``Location`` of a redirect, the validators (``ETag``,
+        ``Last-Modified``), if any."""
+        out = [("Location", self.location)] if self.location else []
+        out += [("ETag", self.etag)] if self.etag else []
         if self.last_modified is not None:
             out.append(("Last-Modified", http_date(self.last_modified)))
         return out
@@ -91,76 +94,27 @@ def not_modified(reply: Reply, if_none_match: str | None, if_modified_since: str
     return reply.last_modified.replace(microsecond=0) <= since
 
 
-def respond(site: ReplicaSite, target: str, base_url: str) -> Reply:
-    """The full response for ``target`` (path and query) on the site at ``base_url`` (no slash):
-    the page with its validators, or the status a ``site.fail`` told it to answer with."""
+def respond(site: ReplicaSite, target: str, base_url: str, role: str | None = None) -> Reply:
+    """The full response for ``target`` (path and query) on the site at ``base_url`` (no slash),
+    the host ``role`` (``info``/``pro``; None: as paired, else info): the page with its validators,
+    a redirect, or the status a ``site.fail`` told it to answer with."""
+    role = role or site.role(base_url)
     failed = site.failing_status(target)
     if failed is not None:
-        template = redesign if site.redesigned() else markup
-        return Reply(failed, HTML, _bytes(template.error_page(failed, site.chrome)))
-    status, content_type, body = render(site, target, base_url)
-    if status != 200:
-        return Reply(status, content_type, body)
-    article = site.article(urlsplit(target).path)
-    if article is not None:
-        return Reply(status, content_type, body, site.etag(article), article.last_modified)
-    return Reply(status, content_type, body, strong_etag(body), site.changed)
+        if role == "pro":
+            return Reply(failed, HTML, _bytes(weekly.error_page(failed, site.weekly_chrome)))
+        return Reply(failed, HTML, _bytes(markup.error_page(failed, site.chrome)))
+    from archiver.replica import router
+
+    return router.route(site, target, base_url, role)
 
 
-def render(site: ReplicaSite, target: str, base_url: str) -> Response:  # noqa: PLR0911 (a route table)
-    """The page for ``target`` (path and query) on the site at ``base_url`` (no slash): (status,
-    Content-Type, body), without validators or injected failures."""
-    parts = urlsplit(target)
-    path = parts.path or "/"
-    query = parse_qs(parts.query)
-    if path == "/":
-        return _listing(site, None, site.articles, query)
-    if path == "/feed/":
-        return 200, RSS, _bytes(feeds.rss(site.articles[: feeds.FEED_SIZE], base_url))
-    if path == "/sitemap.xml":
-        return 200, XML, _bytes(feeds.sitemap(site.articles, site.categories, base_url))
-    if path == "/robots.txt":
-        return 200, TEXT, _bytes(feeds.robots(base_url))
-    if path == "/about-monitoring":
-        about = redesign.about_page if site.redesigned() else markup.about_page
-        return 200, HTML, _bytes(about(site.chrome))
-    article = site.article(path)
-    if article is not None:
-        return _article(site, article, base_url)
-    category = site.category(path[1:])
-    if category is not None:
-        return _listing(site, category.name, site.in_category(category.slug), query, category.path)
-    return not_found(site, path)
+def render(site: ReplicaSite, target: str, base_url: str) -> Response:
+    """The page for ``target`` on ``base_url``: (status, Content-Type, body), no validators."""
+    from archiver.replica import router
 
-
-def not_found(site: ReplicaSite, path: str) -> Response:
-    """The 404 page."""
-    page = redesign.not_found_page if site.redesigned() else markup.not_found_page
-    return 404, HTML, _bytes(page(path, site.chrome))
-
-
-def _article(site: ReplicaSite, article: Article, base_url: str) -> Response:
-    template = redesign.article_page if site.redesigned(article) else markup.article_page
-    page = template(article, site.body(article), site.similar(article), site.chrome, base_url)
-    return 200, HTML, _bytes(page)
-
-
-def _listing(
-    site: ReplicaSite,
-    heading: str | None,
-    entries: list[Article],
-    query: dict[str, list[str]],
-    base_path: str = "/",
-) -> Response:
-    raw = query.get("page", ["0"])[0]
-    pages = max(1, -(-len(entries) // markup.PAGE_SIZE))
-    if not raw.isdigit() or int(raw) >= pages:
-        return not_found(site, base_path)
-    page = int(raw)
-    shown = entries[page * markup.PAGE_SIZE : (page + 1) * markup.PAGE_SIZE]
-    template = redesign.listing_page if site.redesigned() else markup.listing_page
-    html = template(heading, shown, page=page, pages=pages, base_path=base_path, chrome=site.chrome)
-    return 200, HTML, _bytes(html)
+    reply = router.route(site, target, base_url, site.role(base_url))
+    return reply.status, reply.content_type, reply.body
 
 
 def _bytes(text: str) -> bytes:

@@ -81,3 +81,22 @@ def iso_utc(moment: datetime) -> str:
 def iso_local(moment: datetime) -> str:
     """``2016-11-07T10:41:00+03:00``: Minsk time with that date's offset (W3C datetime)."""
     return moment.astimezone(MINSK).isoformat(timespec="seconds")
+
+
+DRUPAL_END: Final = datetime(2022, 1, 10, 0, 0, tzinfo=MINSK)
+"""The switch to the weekly (WordPress) era: articles published before it are Drupal pages (some
+re-published as weekly pages), those published from it on are weekly pages only. [guess: the
+evidence puts the switch between November 2021 and February 2022]"""
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """The Monday-to-Sunday week holding ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def week(start: date, end: date, *, year: bool = True) -> str:
+    """``May 15 – May 21, 2023``, ``September 30 – October 6, 2024``, ``December 26 – January 1,
+    2023`` (the year once, at the end: the year of the Sunday); without the year in listings."""
+    text = f"{MONTHS[start.month - 1]} {start.day} – {MONTHS[end.month - 1]} {end.day}"
+    return f"{text}, {end.year}" if year else text

@@ -19,7 +19,7 @@ import socket
 import struct
 import sys
 import threading
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Final, Self
@@ -67,7 +67,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._fault(action, send_body=send_body)
                 return
         reply = self.server.site.respond(
-            self.path, f"http://{host}", if_none_match=conditional[0], if_modified_since=conditional[1]
+            self.path, f"http://{host}", if_none_match=conditional[0], if_modified_since=conditional[1],
+            role=self.server.role,
         )
         if reply.status == 304:
             self._not_modified(reply.headers())
@@ -188,17 +189,22 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # a crawler opens many connections at once
 
-    def __init__(self, address: tuple[str, int], site: ReplicaSite, faults: FaultSpec | None = None) -> None:
+    def __init__(
+        self, address: tuple[str, int], site: ReplicaSite, faults: FaultSpec | None = None,
+        *, role: str = "info", shared: _Server | None = None,
+    ) -> None:
         super().__init__(address, _Handler)
         self.site = site
+        self.role = role
+        """Which host this listener stands in for: ``info`` or ``pro``."""
         self.faults = FaultRuntime(faults) if faults is not None else None
         self.stopping = threading.Event()
         """Set when the server stops: a hanging or dripping response ends."""
-        self.request_log: list[str] = []
-        self.response_log: list[tuple[str, int]] = []
-        self.host_log: list[str] = []
-        self.fault_log: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
+        self.request_log: list[str] = shared.request_log if shared else []
+        self.response_log: list[tuple[str, int]] = shared.response_log if shared else []
+        self.host_log: list[str] = shared.host_log if shared else []
+        self.fault_log: list[tuple[str, str]] = shared.fault_log if shared else []
+        self._lock: threading.Lock = shared._lock if shared else threading.Lock()
         self._connections: set[socket.socket] = set()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -247,7 +253,8 @@ class _Server(ThreadingHTTPServer):
 
 
 class ReplicaServer:
-    """``site`` served on ``host:port`` (port 0: a free port) in a daemon thread.
+    """``site`` served on two loopback listeners, ``host:port`` (the .info stand-in, ``base_url``) and
+    ``host:pro_port`` (the .pro stand-in, ``pro_base_url``; port 0: free ports), in daemon threads.
 
     A context manager (start on enter, stop on exit). ``request_log`` lists the path (with query)
     of every request received, in arrival order (conditional ones too); ``response_log`` the
@@ -263,14 +270,17 @@ class ReplicaServer:
     """
 
     def __init__(
-        self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0, *, faults: FaultSpec | None = None
+        self, site: ReplicaSite, host: str = "127.0.0.1", port: int = 0, *, faults: FaultSpec | None = None,
+        pro_port: int = 0,
     ) -> None:
         self.site = site
         self.host = host
         self._requested_port = port
+        self._requested_pro_port = pro_port
         self._faults = faults
         self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._pro: _Server | None = None
+        self._threads: list[threading.Thread] = []
         self.request_log: list[str] = []
         self.response_log: list[tuple[str, int]] = []
         self.host_log: list[str] = []
@@ -284,51 +294,81 @@ class ReplicaServer:
     @faults.setter
     def faults(self, spec: FaultSpec | None) -> None:
         self._faults = spec
-        if self._server is not None:
-            self._server.faults = FaultRuntime(spec) if spec is not None else None
+        for server in (self._server, self._pro):
+            if server is not None:
+                server.faults = FaultRuntime(spec) if spec is not None else None
 
     def start(self) -> Self:
-        """Bind and serve in the background; returns self. RuntimeError if already started."""
+        """Bind both listeners and serve in the background; returns self. RuntimeError if already
+        started."""
         if self._server is not None:
             raise RuntimeError("the replica server is already running")
         self._server = _Server((self.host, self._requested_port), self.site, self._faults)
+        self._pro = _Server(
+            (self.host, self._requested_pro_port), self.site, self._faults, role="pro", shared=self._server
+        )
         self.request_log = self._server.request_log
         self.response_log = self._server.response_log
         self.host_log = self._server.host_log
         self.fault_log = self._server.fault_log
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"replica-{self.port}", daemon=True
-        )
-        self._thread.start()
+        self.site.pair(self.base_url, self.pro_base_url)
+        self._threads = [
+            threading.Thread(target=server.serve_forever, name=f"replica-{server.role}-{port}", daemon=True)
+            for server, port in ((self._server, self.port), (self._pro, self.pro_port))
+        ]
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket (idempotent)."""
-        if self._server is None:
-            return
-        self._server.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._server.close_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        """Stop serving and close both sockets (idempotent)."""
+        for server in (self._server, self._pro):
+            if server is None:
+                continue
+            server.stopping.set()
+            server.shutdown()
+            server.server_close()
+            server.close_connections()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._server = self._pro = None
+        self._threads = []
 
     @property
     def port(self) -> int:
-        """The bound port. RuntimeError before start()."""
+        """The .info listener's port. RuntimeError before start()."""
         if self._server is None:
             raise RuntimeError("the replica server is not running")
         return int(self._server.server_address[1])
 
     @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:54321`` (no trailing slash)."""
+    def pro_port(self) -> int:
+        """The .pro listener's port. RuntimeError before start()."""
+        if self._pro is None:
+            raise RuntimeError("the replica server is not running")
+        return int(self._pro.server_address[1])
+
+    def _url(self, port: int) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"http://{host}:{port}"
+
+    @property
+    def base_url(self) -> str:
+        """The .info stand-in: ``http://127.0.0.1:54321`` (no trailing slash)."""
+        return self._url(self.port)
+
+    @property
+    def pro_base_url(self) -> str:
+        """The .pro stand-in: ``http://127.0.0.1:54322`` (no trailing slash)."""
+        return self._url(self.pro_port)
+
+    @property
+    def base_urls(self) -> tuple[str, str]:
+        """(info, pro): both hosts, the primary first."""
+        return self.base_url, self.pro_base_url
 
     def clear_log(self) -> None:
-        """Forget the requests logged so far (all four logs)."""
+        """Forget the requests logged so far (all four logs, both listeners)."""
         if self._server is not None:
             self._server.clear_log()
         else:
@@ -352,7 +392,9 @@ def serve(  # noqa: PLR0917 (the CLI's options)
     faults: FaultSpec | None = None, redesign_from: date | datetime | str | None = None,
 ) -> None:
     """Serve a replica of ``articles`` articles (``defects`` of them defective) on
-    127.0.0.1:``port`` until interrupted; with ``new`` or ``edited``, advanced once first
+    127.0.0.1:``port`` (the .info stand-in) and 127.0.0.1:``port + 1`` (the .pro stand-in) until
+    interrupted; its ``advance`` (the admin endpoint) dates edits by the machine's clock; with
+    ``new`` or ``edited``, advanced once first
     (``ReplicaSite.advance(new, edited)``, default ``at``, seeded by the step); with ``faults``,
     pages misbehave as that spec says; with ``redesign_from`` (a date or ``"all"``), pages from
     then on are in the second template (``ReplicaSite(redesign_from=...)``).
@@ -361,12 +403,20 @@ def serve(  # noqa: PLR0917 (the CLI's options)
     KeyboardInterrupt propagates after the socket closes.
     """
     site = advanced_site(articles, seed, defects, new, edited, redesign_from=redesign_from)
+    site.clock = lambda: datetime.now(UTC)
     server = _Server(("127.0.0.1", port), site, faults)
+    pro = _Server(("127.0.0.1", port + 1 if port else 0), site, faults, role="pro", shared=server)
+    site.pair(f"http://127.0.0.1:{server.server_address[1]}", f"http://127.0.0.1:{pro.server_address[1]}")
+    thread = threading.Thread(target=pro.serve_forever, name="replica-pro", daemon=True)
+    thread.start()
     try:
         server.serve_forever()
     finally:
-        server.stopping.set()
-        server.server_close()
+        for each in (server, pro):
+            each.stopping.set()
+        pro.shutdown()
+        for each in (server, pro):
+            each.server_close()
 
 
 def advanced_site(
