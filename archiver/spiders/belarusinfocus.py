@@ -248,6 +248,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         entries, nested = self.without_bad_links(
             response.url, text, lambda t: sitemap_links(response.url, t), xml=True
         )
+        self._count("archiver/sitemap_entries", len(entries))
         for url, lastmod in entries:
             yield from self.maybe_request(url, self.current_plan.decide_from_sitemap(url, lastmod))
         for url in nested:
