@@ -512,6 +512,7 @@ def _bait(row: str, url: str) -> str:
 _TITLE_TAGS: Final = re.compile(
     r"<h1\b[^>]*>.*?</h1>|<title>.*?</title>|<meta property=\"og:title\"[^>]*>", re.DOTALL
 )
+_PAGERS: Final = re.compile(r'<ul class="pager">.*?</ul>|<nav class="pagination">.*?</nav>', re.DOTALL)
 _TITLE_TEXT: Final = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
 
@@ -588,11 +589,13 @@ def site_attack(site: ReplicaSite, spec: FaultSpec, target: str, base_url: str) 
         reply = site.respond(target, base_url)
         page_no = parse_qs(parts.query).get("page", ["0"])[-1]
         trapped = "pager_trap" in on and reply.status == 404 and page_no.isdigit()
-        if trapped:  # past the last page: the first page again, with a next link
+        if trapped:  # past the last page: the first page again, its pager replaced by a next link
             reply = site.respond("/", base_url)
         if reply.status != 200:
             return None
         text = reply.body.decode("utf-8")
+        if trapped:
+            text = _PAGERS.sub("", text)
         extra = ""
         if "badlinks" in on:
             extra += f'<a href="{BAD_LINK}"></a>'

@@ -559,8 +559,12 @@ def feed_dates(url: str, xml: str) -> dict[str, str]:
 
 
 def _request_url(failure: Failure) -> str:
+    """The URL the spider asked for (before any redirect) of a failed request."""
     request = getattr(failure, "request", None)
-    return str(request.url) if request is not None else "?"
+    if request is None:
+        return "?"
+    chain = request.meta.get("redirect_urls") or []
+    return str(chain[0]) if chain else str(request.url)
 
 
 def parse_flag(value: str | bool) -> bool:
