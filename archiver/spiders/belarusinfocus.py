@@ -39,6 +39,8 @@ from archiver.scope import SiteScope
 from archiver.store import Archive, KnownArticle
 
 DEFAULT_BASE_URL = "https://belarusinfocus.info"
+DEFAULT_MIRRORS = "https://belarusinfocus.pro"
+"""The site's other host (docs/CONTRACT: .info primary, .pro mirror), for the default base URL."""
 HTTP_NOT_MODIFIED = 304
 URL_LENGTH_LIMIT: Final = 2083
 """Scrapy's URLLENGTH_LIMIT default: a longer article URL is recorded as failed, not requested."""
@@ -76,7 +78,9 @@ class BelarusInFocusSpider(scrapy.Spider):
     Arguments (``-a name=value``, also through Scrapyd's ``schedule.json``): ``base_url``
     (default https://belarusinfocus.info); ``db`` (the archive, default the ARCHIVER_DB
     setting); ``full`` (``1``/``true``: walk everything); ``since`` (a date, ISO 8601: nothing
-    shown or modified before it is fetched).
+    shown or modified before it is fetched); ``mirrors`` (comma-separated base URLs of the
+    site's other hosts, whose links and redirects are followed and stored under ``base_url``;
+    default https://belarusinfocus.pro for the default base URL, none otherwise).
     """
 
     name = "belarusinfocus"
@@ -87,6 +91,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         db: str | None = None,
         full: str | bool = False,
         since: str | None = None,
+        mirrors: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -95,8 +100,11 @@ class BelarusInFocusSpider(scrapy.Spider):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.site_host = parts.netloc
-        self.scope = SiteScope(self.base_url)
-        self.allowed_domains = [parts.hostname or ""]
+        if mirrors is None:
+            mirrors = DEFAULT_MIRRORS if self.base_url == DEFAULT_BASE_URL else ""
+        self.mirrors = tuple(m.strip().rstrip("/") for m in mirrors.split(",") if m.strip())
+        self.scope = SiteScope(self.base_url, self.mirrors)
+        self.allowed_domains = [urlsplit(u).hostname or "" for u in (self.base_url, *self.mirrors)]
         self.db = db
         self.full = parse_flag(full)
         self.since = parse_since(since)
