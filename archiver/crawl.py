@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def run_crawl(
         crawler = process.create_crawler(BelarusInFocusSpider)
         process.crawl(crawler, base_url=base_url, full=full, since=since)
         process.start()
+        # the crawl has stopped and its row is (or is about to be) complete: a late second Ctrl-C
+        # must not kill the process before the caller prints the summary and exits with the code
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         failed = crawler.stats.get_value("archiver/archive_error") if crawler.stats else None
         if failed:
             raise ArchiveError(str(failed))

@@ -170,10 +170,11 @@ class BelarusInFocusSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Failed articles of earlier runs, then the front listing, the feed and the sitemap.
 
-        (A failed listing, feed or sitemap is recorded too; it is not retried as an article.)"""
+        (A failed listing, feed or sitemap is recorded too; it is not retried as an article; nor
+        is a URL too long to request, listed once as failed.)"""
         for url in self.current_plan.retry:
-            if not is_article_url(url, self.site_host):
-                continue
+            if len(url) > URL_LENGTH_LIMIT or not is_article_url(url, self.site_host):
+                continue  # a listing, feed or sitemap, or a URL that cannot be requested
             for request in self.maybe_request(url, Action.FETCH):
                 yield request
         yield self.listing_request(f"{self.base_url}/")
