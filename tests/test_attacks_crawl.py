@@ -180,6 +180,26 @@ def test_feed_dates_are_read_from_rss_and_atom() -> None:
     assert feed_dates(BASE + "/feed/", atom) == {f"{BASE}/a/c": "2023-01-03T10:00:00Z"}
 
 
+def test_a_page_reached_under_another_spelling_is_stored_under_the_sites(tmp_path: Path) -> None:
+    """Issue 17.9: after a redirect to the mirror host (or ``www.``) the article keeps one URL."""
+    from archiver.spiders.belarusinfocus import BelarusInFocusSpider
+
+    crawler = get_crawler(BelarusInFocusSpider, settings_dict={"ARCHIVER_NOW": FROZEN_NOW})
+    spider = BelarusInFocusSpider(base_url=BASE, mirrors="http://127.0.0.1:8001")
+    spider.crawler = crawler
+    article = SITE.articles[0]
+    _status, _type, body = SITE.render(article.path, "http://127.0.0.1:8001")
+    response = HtmlResponse("http://127.0.0.1:8001" + article.path + "?utm_source=x", body=body)
+    (item,) = list(spider.parse_article(response))
+    assert isinstance(item, ArticleItem)
+    assert item.url == BASE + article.path
+    junk = HtmlResponse(BASE + article.path, body=b'{"status": "maintenance"}',
+                        headers={"Content-Type": "application/json"})
+    (rejected,) = list(spider.parse_article(junk))
+    assert isinstance(rejected, ArticleItem)
+    assert rejected.reject_reasons[0].startswith("the page could not be read (")
+
+
 # --- crawls of the replica with an attack on ---------------------------------------------------
 @pytest.fixture(scope="module")
 def replica() -> Iterator[Replica]:
