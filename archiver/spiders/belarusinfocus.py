@@ -232,9 +232,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         self.start_points_fetched += 1
         text = defuse_xml(_xml_text(response, self.max_xml_bytes))
         urls = self.without_bad_links(response.url, text, lambda t: feed_links(response.url, t), xml=True)
-        dates = self.without_bad_links(
-            response.url, text, lambda t: feed_dates(response.url, t), xml=True
-        )
+        dates = feed_dates(response.url, text)
         for url in urls:
             shown = self.shown_date(dates.get(url))
             yield from self.maybe_request(url, self.current_plan.decide(url, shown=shown))
@@ -562,8 +560,9 @@ def feed_dates(url: str, xml: str) -> dict[str, str]:
         link = item.xpath("link/text()").get() or item.xpath("link/@href").get()
         date = (item.xpath("pubDate/text()").get() or item.xpath("published/text()").get()
                 or item.xpath("date/text()").get() or item.xpath("updated/text()").get())
-        if link and date:
-            out.setdefault(canonical_url(urljoin(url, link.strip())), date.strip())
+        target = _joined(url, link) if link else None  # a malformed link has no date
+        if target and date:
+            out.setdefault(canonical_url(target), date.strip())
     return out
 
 
