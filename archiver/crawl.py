@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Mapping
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archiver.clock import clock_from_setting
+from archiver.clock import clock_from_setting, iso_utc
 from archiver.errors import ArchiveError
 from archiver.lock import RunLock
+from archiver.pipelines import finish_abandoned_run
 from archiver.spiders.belarusinfocus import BelarusInFocusSpider
 from archiver.store import Archive
 
@@ -37,7 +39,9 @@ def run_crawl(
 ) -> int:
     """Crawl ``base_url`` into ``db_path`` under the archive's run lock.
 
-    Returns 0 clean, 1 failures or rejects (see crawl_runs). Raises ArchiveInUseError (exit 75)
+    Returns 0 clean, 1 failures or rejects (see crawl_runs); 1 also after a forced stop (Ctrl-C
+    twice: Scrapy stops without closing the run, which is then completed here with the counts of
+    what was written and finish reason ``forced_stop``). Raises ArchiveInUseError (exit 75)
     when another run holds the lock, before anything is read or written; the ArchiveError of an
     archive that cannot be opened for writing or fails ``quick_check``, before any request; and
     an ArchiveError with the message of a write that failed during the crawl (disk full: the
@@ -53,8 +57,20 @@ def run_crawl(
         crawler = process.create_crawler(BelarusInFocusSpider)
         process.crawl(crawler, base_url=base_url, full=full, since=since)
         process.start()
-    failed = crawler.stats.get_value("archiver/archive_error") if crawler.stats else None
-    if failed:
-        raise ArchiveError(str(failed))
-    code = crawler.stats.get_value("archiver/exit_code") if crawler.stats else None
+        # the crawl has stopped and its row is (or is about to be) complete: a late second Ctrl-C
+        # must not kill the process before the caller prints the summary and exits with the code
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        failed = crawler.stats.get_value("archiver/archive_error") if crawler.stats else None
+        if failed:
+            raise ArchiveError(str(failed))
+        code = crawler.stats.get_value("archiver/exit_code") if crawler.stats else None
+        run_id = crawler.stats.get_value("archiver/run_id") if crawler.stats else None
+        if code is None and run_id is not None:  # stopped before the run was completed
+            with Archive(db_path).open() as archive:
+                code = finish_abandoned_run(
+                    archive, int(run_id),
+                    stats=crawler.stats.get_stats() if crawler.stats else {},
+                    failures=list(getattr(crawler.spider, "failures", [])),
+                    at=iso_utc(clock()),
+                )
     return int(code) if code is not None else 1

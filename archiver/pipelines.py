@@ -17,10 +17,25 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archiver import normalise
 from archiver.clock import Clock, clock_from_setting, iso_utc
-from archiver.errors import ArchiveError
+from archiver.errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveFullError,
+    ArchiveLockedError,
+    ArchiveReadOnlyError,
+)
 from archiver.health import RunHealth
 from archiver.items import ArticleItem, Failed, NotModified
 from archiver.store import Archive
+
+FATAL_ARCHIVE_ERRORS = (ArchiveFullError, ArchiveCorruptError, ArchiveReadOnlyError, ArchiveLockedError)
+"""Write errors of the archive itself (disk full, damaged, read-only, locked): the crawl stops.
+Any other error while storing a batch is one item's: the items are stored one by one and the
+one that fails is rejected."""
+UNREACHABLE = "unreachable"
+"""The finish reason of a run that read none of its start points (listing, feed, sitemap)."""
+FORCED_STOP = "forced_stop"
+"""The finish reason written for a run that Scrapy stopped without closing it (Ctrl-C twice)."""
 
 MIN_BODY_WORDS = 20
 """A body shorter than this is not an analysis: the page is rejected."""
@@ -112,9 +127,12 @@ class ValidatePipeline:
 class StorePipeline:
     """Write items to the archive in batches, one transaction per batch; keep the run's row.
 
-    A write that fails (disk full, ...) is rolled back and stops the crawl: the error's message
-    is left in the ``archiver/archive_error`` stat (archiver.crawl raises it again), and the
-    run's row stays unfinished, so the next run resumes.
+    A write that fails for the archive's sake (``FATAL_ARCHIVE_ERRORS``: disk full, ...) is
+    rolled back and stops the crawl: the error's message is left in the ``archiver/archive_error``
+    stat (archiver.crawl raises it again), and the run's row stays unfinished, so the next run
+    resumes. A batch that fails for any other reason (an item the database cannot hold: a lone
+    surrogate, an integer too large) is stored again item by item; an item that still fails is
+    stored as a reject with the error as its reason (its raw page kept), and the run goes on.
     """
 
     def __init__(self, crawler: Crawler, db_path: str, batch_size: int, clock: Clock) -> None:
@@ -149,7 +167,7 @@ class StorePipeline:
         spider = self.crawler.spider
         plan = getattr(spider, "plan", None)
         since = getattr(plan, "since", None)
-        self.run_id = self.archive.start_run(
+        run_id = self.archive.start_run(
             mode=plan.mode if plan is not None else self.crawler.settings.get("ARCHIVER_MODE", "full"),
             started_at=iso_utc(self.clock()),
             base_url=getattr(spider, "base_url", ""),
@@ -157,6 +175,9 @@ class StorePipeline:
             pid=os.getpid(),
             since=iso_utc(since) if since is not None else None,
         )
+        self.run_id = run_id
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("archiver/run_id", run_id)
 
     def process_item(self, item: ArticleItem | NotModified) -> ArticleItem | NotModified:
         """Queue the item; write the queue when it is full (nothing after a failed write)."""
@@ -173,18 +194,53 @@ class StorePipeline:
         """Write the queued items in one transaction and count their outcomes."""
         if not self.pending or self.archive is None or self.error is not None:
             return
+        seen_at = iso_utc(self.clock())
         try:
-            results = self.archive.store_items(
-                self.pending, run_id=self.run_id, seen_at=iso_utc(self.clock())
-            )
-        except ArchiveError as exc:
+            results = self.archive.store_items(self.pending, run_id=self.run_id, seen_at=seen_at)
+        except FATAL_ARCHIVE_ERRORS as exc:
             self.fail(exc)
             return
+        except Exception:  # noqa: BLE001 (one item's error: found and rejected below)
+            one_by_one = self.store_one_by_one(self.archive, seen_at)
+            if one_by_one is None:
+                return
+            results = one_by_one
         self.pending = []
         for outcome in results:
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value(f"archiver/items_{outcome}")
+
+    def store_one_by_one(self, archive: Archive, seen_at: str) -> list[str] | None:
+        """Store the queue item by item; an item that fails becomes a reject with the error as
+        its reason (counted in ``archiver/store_errors``). None after a fatal archive error."""
+        results: list[str] = []
+        for item in self.pending:
+            try:
+                results += archive.store_items([item], run_id=self.run_id, seen_at=seen_at)
+                continue
+            except FATAL_ARCHIVE_ERRORS as exc:
+                self.fail(exc)
+                return None
+            except Exception as exc:  # noqa: BLE001 (any error of one item makes it a reject)
+                reason = f"could not be stored ({_describe(exc)})"
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/store_errors")
+            try:
+                results += archive.store_items(
+                    [_as_reject(item, reason)], run_id=self.run_id, seen_at=seen_at
+                )
+            except FATAL_ARCHIVE_ERRORS as exc:
+                self.fail(exc)
+                return None
+            except Exception as exc:  # noqa: BLE001 (even its page cannot be kept: a failure)
+                url = _printable(getattr(item, "url", "") or "?")
+                archive.record_failure(
+                    url, f"{reason}; its page could not be kept ({_describe(exc)})",
+                    run_id=self.run_id, at=seen_at,
+                )
+                results.append("rejected")
+        return results
 
     def fail(self, exc: ArchiveError) -> None:
         """Give up after a failed write: drop the queue, keep the error, stop the crawl."""
@@ -210,6 +266,8 @@ class StorePipeline:
                 self.end_run(self.archive, self.run_id, spider, reason)
         except ArchiveError as exc:
             self.fail(exc)
+        except Exception as exc:  # noqa: BLE001 (the run must not stay unfinished: see end_run)
+            self.fail(ArchiveError(f"the run could not be completed ({_describe(exc)})"))
         finally:
             self.archive.close()
             self.archive = None
@@ -219,13 +277,10 @@ class StorePipeline:
         failures: list[Failed] = getattr(spider, "failures", [])
         stats: dict[str, Any] = self.crawler.stats.get_stats() if self.crawler.stats else {}
         finished_at = iso_utc(self.clock())
-        for failed in failures:
-            archive.record_failure(
-                failed.url, failed.reason, status=failed.status, run_id=run_id, at=finished_at
-            )
-        problems = (
-            len(failures) + self.outcomes["rejected"] + int(getattr(spider, "listing_failures", 0))
-        )
+        record_failures(archive, failures, run_id=run_id, at=finished_at)
+        problems = len(failures) + self.outcomes["rejected"]
+        if reason == "finished" and int(getattr(spider, "start_points_fetched", 1)) == 0:
+            reason = UNREACHABLE  # not one listing, feed or sitemap could be read
         exit_code = run_exit_code(reason, problems)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("archiver/exit_code", exit_code)
@@ -246,6 +301,71 @@ class StorePipeline:
             stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
             health=self.health.to_json(),
         )
+
+
+def record_failures(archive: Archive, failures: list[Failed], *, run_id: int, at: str) -> None:
+    """Record each failure in ``rejects``; one that the archive cannot hold as given (a status
+    beyond SQLite's integers, a lone surrogate) is recorded with its status dropped and its URL
+    escaped. Fatal archive errors propagate."""
+    for failed in failures:
+        try:
+            archive.record_failure(failed.url, failed.reason, status=failed.status, run_id=run_id, at=at)
+        except FATAL_ARCHIVE_ERRORS:
+            raise
+        except Exception as exc:  # noqa: BLE001 (keep the failure in a form the archive holds)
+            archive.record_failure(
+                _printable(failed.url), _printable(f"{failed.reason} (status {failed.status})"),
+                status=None, run_id=run_id, at=at,
+            )
+            del exc
+
+
+def finish_abandoned_run(
+    archive: Archive, run_id: int, *, stats: Mapping[str, Any], failures: list[Failed], at: str
+) -> int:
+    """Complete the row of run ``run_id`` that Scrapy stopped without closing it (Ctrl-C twice):
+    its failures, its counts from the crawl's stats (what was written), finish reason
+    ``forced_stop``, exit code 1. Returns the exit code; a row already complete is left as is."""
+    row = next((r for r in archive.runs(limit=5) if r["id"] == run_id), None)
+    if row is None or row.get("finished_at") is not None:
+        code = row.get("exit_code") if row is not None else None
+        return int(code) if isinstance(code, int) else 1
+    record_failures(archive, failures, run_id=run_id, at=at)
+    archive.finish_run(
+        run_id,
+        finished_at=at,
+        counts={
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "items_new": int(stats.get("archiver/items_new", 0)),
+            "items_updated": int(stats.get("archiver/items_updated", 0)),
+            "items_unchanged": int(stats.get("archiver/items_unchanged", 0)),
+            "items_rejected": int(stats.get("archiver/items_rejected", 0)),
+            "failures": len(failures),
+            **response_counts(stats),
+        },
+        finish_reason=FORCED_STOP,
+        exit_code=1,
+        stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+    )
+    return 1
+
+
+def _describe(exc: BaseException) -> str:
+    """``TypeName: message`` (cut to 300 characters, lone surrogates escaped)."""
+    message = _printable(str(exc)[:300])
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot hold (lone surrogates) written as ``\\udXXX`` escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _as_reject(item: ArticleItem | NotModified, reason: str) -> ArticleItem:
+    """A reject standing for ``item``: its canonical URL and raw page, no fields, ``reason``."""
+    if isinstance(item, NotModified):
+        raise TypeError(f"a not-modified page cannot be rejected: {item.url}")
+    return ArticleItem(url=_printable(item.url or item.page.url), page=item.page, reject_reasons=[reason])
 
 
 def response_counts(stats: Mapping[str, Any]) -> dict[str, int]:

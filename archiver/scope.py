@@ -22,24 +22,32 @@ def _site_host(hostname: str) -> str:
     return hostname.removeprefix("www.")
 
 
-class SiteScope:
-    """The site at ``base_url`` (``https://belarusinfocus.info`` or a replica's loopback URL)."""
+def _origin(base_url: str) -> tuple[str, str, str, int]:
+    """(scheme, netloc, host without ``www.``, port) of an http(s) base URL; ValueError else."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+    return (parts.scheme, parts.netloc.lower(), _site_host(parts.hostname.lower()),
+            parts.port or _DEFAULT_PORTS[parts.scheme])
 
-    def __init__(self, base_url: str) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
-            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-        self.scheme = parts.scheme
-        self.netloc = parts.netloc.lower()
-        self.host = _site_host(parts.hostname.lower())
-        self.port = parts.port or _DEFAULT_PORTS[parts.scheme]
+
+class SiteScope:
+    """The site at ``base_url`` (``https://belarusinfocus.info`` or a replica's loopback URL),
+    and its ``mirrors``: other hosts that serve the same site (``https://belarusinfocus.pro``),
+    whose pages are placed on the primary host (one URL per page, whichever host linked it)."""
+
+    def __init__(self, base_url: str, mirrors: tuple[str, ...] = ()) -> None:
+        self.scheme, self.netloc, self.host, self.port = _origin(base_url)
+        self.origins = [(self.host, self.port, self.scheme)] + [
+            (host, port, scheme) for scheme, _netloc, host, port in map(_origin, mirrors)
+        ]
 
     def place(self, url: str) -> str | None:
         """``url`` in the site's spelling, or None when it is not a page of the site.
 
-        Same site: an http(s) URL whose host is the base URL's (``www.`` ignored) and whose port
-        is the base URL's (or both are their scheme's default, so ``http://`` links to an
-        ``https://`` site are the site's).
+        Same site: an http(s) URL whose host is the base URL's or a mirror's (``www.`` ignored)
+        and whose port is that one's (or both are their scheme's default, so ``http://`` links
+        to an ``https://`` site are the site's).
         """
         try:
             parts = urlsplit(url.strip())
@@ -48,10 +56,13 @@ class SiteScope:
             return None
         if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
             return None
-        if _site_host(parts.hostname.lower()) != self.host:
-            return None
+        host = _site_host(parts.hostname.lower())
         link_default = port is None or port == _DEFAULT_PORTS[parts.scheme]
-        base_default = self.port == _DEFAULT_PORTS[self.scheme]
-        if not (link_default and base_default) and port != self.port:
-            return None  # another server on the same host
-        return canonical_url(urlunsplit((self.scheme, self.netloc, parts.path, parts.query, "")))
+        for site_host, site_port, site_scheme in self.origins:
+            if host != site_host:
+                continue
+            base_default = site_port == _DEFAULT_PORTS[site_scheme]
+            if not (link_default and base_default) and port != site_port:
+                continue  # another server on the same host
+            return canonical_url(urlunsplit((self.scheme, self.netloc, parts.path, parts.query, "")))
+        return None

@@ -35,6 +35,9 @@ RETRY_TIMES = 3
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.BackoffRetryMiddleware": 550,  # where Scrapy's RetryMiddleware sits
+    # every request, redirect targets included, must be a page of the site (Scrapy's offsite
+    # check skips dont_filter requests); before RedirectMiddleware (600) hands back its targets
+    "archiver.middlewares.ScopeMiddleware": 45,
 }
 # A page larger than this is not an article: refuse it rather than fill memory (Scrapy: 1 GiB).
 # Article pages are about 50 KB; warn at 2 MiB (Scrapy: 32 MiB).
@@ -70,3 +73,5 @@ ARCHIVER_TEMPLATES: list[str] = []  # the page templates to know (names); empty:
 ARCHIVER_RETRY_BACKOFF = 0.5  # seconds before the first retry; doubles with each retry
 ARCHIVER_RETRY_BACKOFF_MAX = 30.0  # seconds: the longest backoff between two retries
 ARCHIVER_RETRY_AFTER_MAX = 120.0  # seconds: a longer Retry-After fails the page for this run
+ARCHIVER_MAX_LISTING_PAGES = 2000  # listing pages followed through one pager (a trap's cap)
+ARCHIVER_BARREN_PAGES = 2  # consecutive listing pages without a new article that end a pager

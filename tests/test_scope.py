@@ -74,3 +74,16 @@ def test_loopback_variants_are_not_the_replica(link: str) -> None:
 def test_a_base_url_must_be_http() -> None:
     with pytest.raises(ValueError, match="http"):
         SiteScope("ftp://belarusinfocus.info")
+
+
+def test_a_mirror_host_is_the_same_site_placed_on_the_primary() -> None:
+    """CONTRACT: .info is primary, .pro its mirror; issue 17.9: a redirect to the mirror stays one row."""
+    both = SiteScope("https://belarusinfocus.info", ("https://belarusinfocus.pro",))
+    for link in ("https://belarusinfocus.pro/analytics/a-b", "http://www.belarusinfocus.pro/analytics/a-b/"):
+        assert both.place(link) == "https://belarusinfocus.info/analytics/a-b"
+    assert both.place("https://belarusinfocus.pro:8443/analytics/a-b") is None
+    assert both.place("https://belarusinfocus.org/analytics/a-b") is None
+    assert REAL.place("https://belarusinfocus.pro/analytics/a-b") is None
+    loop = SiteScope("http://127.0.0.1:5555", ("http://127.0.0.1:5556",))
+    assert loop.place("http://127.0.0.1:5556/a/b") == "http://127.0.0.1:5555/a/b"
+    assert loop.place("http://localhost:5556/a/b") is None

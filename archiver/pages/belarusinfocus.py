@@ -225,6 +225,8 @@ FURNITURE_LINE = re.compile(
     rf"(?:Category status:?|Status:?|{DATE_LINE.pattern}|(?:Image|Images|Photo|Photos)\s*:.*)",
     re.IGNORECASE,
 )
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate on its own (JSON ``"\\ud800"``): not a character, UTF-8 cannot encode it."""
 JSONLD_ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "AnalysisNewsArticle"})
 HEADING_SIMILAR = re.compile(r"similar articles|related articles|read also", re.IGNORECASE)
 HEADING_TRENDS = re.compile(r"recent trends", re.IGNORECASE)
@@ -672,7 +674,9 @@ class ArticlePage:
         value = self._jsonld_article().get(key)
         if isinstance(value, list):
             value = next((v for v in value if isinstance(v, str)), None)
-        return value if isinstance(value, str) else None
+        # a JSON escape can give a lone surrogate (\ud800), which no text can hold: U+FFFD, as the
+        # HTML parser makes of &#xD800;
+        return LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else None
 
     def _jsonld_article(self) -> dict[str, object]:
         if self._jsonld is None:

@@ -12,7 +12,9 @@ faults (hang, reset, truncate, drip).
 from __future__ import annotations
 
 import fnmatch
+import gzip
 import hashlib
+import json
 import math
 import re
 import threading
@@ -32,10 +34,35 @@ TRANSPARENT: Final = ("drip", "redirect", "cp1251", "cp1251-noheader", "malforme
 """Modes that change how a page arrives, never what it says (always, while on)."""
 LASTING: Final = ("loop", "huge", "binary")
 """Modes that keep a page from being archived while on."""
+ATTACKS: Final = (
+    "retry_after_junk", "badlink", "json200", "deepjson", "surrogate", "absurd_status", "cutclose",
+    "offsite_redirect",
+)
+"""Hostile article modes (issue 17): ``retry_after_junk`` is transient (a 503 whose Retry-After
+is ``²``), ``badlink`` transparent (a malformed link in the body and the sidebar), the others
+lasting: ``json200`` (a 200 JSON maintenance body), ``deepjson`` (JSON-LD nested 100,000 deep,
+the page's own title removed), ``surrogate`` (the title only in JSON-LD, with a lone ``\\ud800``),
+``absurd_status`` (``HTTP/1.1 99999999999999999999 OK``), ``cutclose`` (no Content-Length,
+half the page, connection closed), ``offsite_redirect`` (a 302 to ``localhost`` on the same
+port)."""
 ARTICLE_MODES: Final = TRANSIENT + TRANSPARENT + LASTING
-"""Every article mode, in the order that decides a path's one mode (the first that matches)."""
+"""Every article mode of the realistic preset, in the order that decides a path's one mode."""
+ALL_ARTICLE_MODES: Final = ARTICLE_MODES + ATTACKS
+"""Every article mode, the attacks last."""
 LISTING_MODES: Final = ("aliases", "offsite", "robots")
 """Modes of the listings and robots.txt: ``aliases`` takes a rate, the others 0 or 1."""
+SITE_ATTACKS: Final = ("badlinks", "pager_trap", "longurl", "sitemap_gz", "sitemap_entity")
+"""Hostile modes of the listings, feed and sitemap (0 or 1): ``badlinks`` (a malformed link in
+the front listing, the feed and the sitemap), ``pager_trap`` (past its last page the front
+listing's pager goes on forever, each page the first page again with a next link), ``longurl``
+(the front listing links an article URL of 100 KB), ``sitemap_gz`` (``/sitemap.xml`` is sent
+gzipped, as a ``.xml.gz`` file is), ``sitemap_entity`` (an undefined entity in the sitemap's
+first entry)."""
+BAD_LINK: Final = "http://[your-server]:8080/"
+"""A link that urljoin and urlsplit refuse (``ValueError``)."""
+ABSURD_STATUS: Final = 99999999999999999999
+LONG_URL_BYTES: Final = 100 * 1024
+DEEP_JSON: Final = 100_000
 PRESETS: Final[dict[str, str]] = {
     "realistic": (
         "500=0.03,502=0.03,503=0.03,429=0.03,hang=0.01,reset=0.02,truncate=0.02,empty=0.01,"
@@ -65,7 +92,7 @@ _ROW: Final = re.compile(
 _ROW_LINK: Final = re.compile(r'(<h2 class="node-title"><a href=")([^"]*)(">)')
 
 _N = TypeVar("_N", int, float)
-Transport = Literal["send", "hang", "reset", "truncate", "drip"]
+Transport = Literal["send", "hang", "reset", "truncate", "cutclose", "drip"]
 Rule = float | str
 """A mode's value: a rate in [0, 1] (share of paths) or a glob (contains ``/``)."""
 
@@ -88,6 +115,8 @@ class FaultSpec:
     """Seconds, the ``Retry-After`` of a 429."""
     drip_seconds: float = 1.0
     """Seconds over which a ``drip`` page's ~10 chunks are spread."""
+    attacks: tuple[str, ...] = ()
+    """The ``SITE_ATTACKS`` that are on, in that order."""
 
     @classmethod
     def parse(cls, text: str) -> FaultSpec:
@@ -104,12 +133,12 @@ class FaultSpec:
                 values.update(item.partition("=")[::2] for item in PRESETS[entry].split(","))
                 continue
             name, value = (part.strip() for part in entry.split("=", 1))
-            if name not in ARTICLE_MODES + LISTING_MODES + _OPTIONS:
-                known = ", ".join(ARTICLE_MODES + LISTING_MODES + _OPTIONS)
+            if name not in ALL_ARTICLE_MODES + LISTING_MODES + SITE_ATTACKS + _OPTIONS:
+                known = ", ".join(ALL_ARTICLE_MODES + LISTING_MODES + SITE_ATTACKS + _OPTIONS)
                 raise ValueError(f"unknown fault mode or option {name!r} in {entry!r} (known: {known})")
             values[name] = value
         modes = []
-        for mode in ARTICLE_MODES:
+        for mode in ALL_ARTICLE_MODES:
             rule = _rule(mode, values[mode]) if mode in values else 0.0
             if rule != 0.0:
                 modes.append((mode, rule))
@@ -123,6 +152,7 @@ class FaultSpec:
             hang_seconds=_number(float, "hang_seconds", values.get("hang_seconds", "30")),
             retry_after=_number(int, "retry_after", values.get("retry_after", "1")),
             drip_seconds=_number(float, "drip_seconds", values.get("drip_seconds", "1")),
+            attacks=tuple(a for a in SITE_ATTACKS if _flag(a, values.get(a, "0"))),
         )
 
     def as_text(self) -> str:
@@ -130,6 +160,7 @@ class FaultSpec:
         out = [f"{mode}={_show(rule)}" for mode, rule in self.modes]
         out += [f"aliases={_show(self.aliases)}"] if self.aliases else []
         out += [f"{name}=1" for name in ("offsite", "robots") if getattr(self, name)]
+        out += [f"{name}=1" for name in self.attacks]
         default = FaultSpec()
         out += [f"{name}={_show(getattr(self, name))}" for name in _OPTIONS
                 if getattr(self, name) != getattr(default, name)]
@@ -152,7 +183,7 @@ class FaultSpec:
         """The fault for a request of the article ``path`` that ``count`` requests of it preceded
         (0-based): its mode, or None (no mode, or a transient mode past its ``burst``)."""
         mode = self.mode_for(path)
-        if mode in TRANSIENT and count >= self.burst:
+        if mode in (*TRANSIENT, "retry_after_junk") and count >= self.burst:
             return None
         return mode
 
@@ -206,8 +237,10 @@ class Action:
 
     ``transport``: ``send`` (status, headers, body), ``hang`` (nothing for ``delay`` seconds, then
     close), ``reset`` (a TCP reset, nothing sent), ``truncate`` (headers with the full
-    Content-Length, half the body, close), ``drip`` (the body in ~10 chunks over ``delay``
-    seconds). ``log``: whether (``log_path``, ``mode``) goes to the server's fault log.
+    Content-Length, half the body, close), ``cutclose`` (headers without Content-Length and
+    ``Connection: close``, half the body, close: the client cannot tell it is cut), ``drip``
+    (the body in ~10 chunks over ``delay`` seconds). ``log``: whether (``log_path``, ``mode``)
+    goes to the server's fault log.
     """
 
     mode: str
@@ -249,6 +282,9 @@ class FaultRuntime:
             return None
         spec, parts = self.spec, urlsplit(target)
         path = parts.path or "/"
+        attack = site_attack(site, spec, target, base_url) if spec.attacks else None
+        if attack is not None:
+            return attack
         if spec.lists and (path in {"/", "/robots.txt"} or site.category(path[1:]) is not None):
             return _listing(site, spec, target, base_url, conditional)
         if spec.robots and path.startswith(PRIVATE + "/"):
@@ -285,6 +321,8 @@ class FaultRuntime:
     ) -> Action:
         """The ``mode`` fault of a GET of ``article`` at ``target`` (its path and query)."""
         path, spec = article.path, self.spec
+        if mode in ATTACKS:
+            return article_attack(mode, site, article, target, base_url)
         if mode in {"500", "502", "503", "429"}:
             retry = (("Retry-After", str(spec.retry_after)),) if mode == "429" else ()
             body = markup.error_page(int(mode), site.chrome).encode("utf-8")
@@ -468,3 +506,137 @@ def offsite_urls(base_url: str, article_path: str) -> list[str]:
 def _bait(row: str, url: str) -> str:
     """A copy of the listing ``row`` whose link points to ``url``."""
     return _ROW_LINK.sub(lambda m: m.group(1) + markup.attr(url) + m.group(3), row, count=1)
+
+
+# --- attacks (issue 17) -----------------------------------------------------------------------
+_TITLE_TAGS: Final = re.compile(
+    r"<h1\b[^>]*>.*?</h1>|<title>.*?</title>|<meta property=\"og:title\"[^>]*>", re.DOTALL
+)
+_PAGERS: Final = re.compile(r'<ul class="pager">.*?</ul>|<nav class="pagination">.*?</nav>', re.DOTALL)
+_TITLE_TEXT: Final = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+def article_attack(mode: str, site: ReplicaSite, article: Article, target: str, base_url: str) -> Action:
+    """The ``mode`` (one of ``ATTACKS``) answer to a GET of ``article`` at ``target``."""
+    path = article.path
+    if mode == "retry_after_junk":
+        body = markup.error_page(503, site.chrome).encode("utf-8")
+        return Action(mode, path, 503, routes.HTML, body, (("Retry-After", "\u00b2"),))
+    if mode == "json200":
+        body = json.dumps({"status": "maintenance", "retry": "later"}).encode()
+        return Action(mode, path, 200, "application/json", body)
+    if mode == "absurd_status":
+        return Action(mode, path, ABSURD_STATUS, routes.HTML, b"<html><body>OK</body></html>")
+    if mode == "offsite_redirect":
+        port = urlsplit(base_url).port or 80
+        return _redirect(mode, path, 302, f"http://localhost:{port}{path}", log=True)
+    reply = site.respond(target, base_url)
+    text = reply.body.decode("utf-8")
+    if mode == "cutclose":
+        return Action(mode, path, reply.status, reply.content_type, reply.body, transport="cutclose")
+    if mode == "badlink":
+        text = with_bad_links(text)
+    elif mode == "deepjson":
+        text = only_jsonld_title(text, "[" * DEEP_JSON + "]" * DEEP_JSON)
+    else:  # surrogate
+        title = _TITLE_TEXT.search(text)
+        headline = (title.group(1) if title else "Untitled").split(" | ")[0]
+        payload = json.dumps({"@type": "NewsArticle", "headline": f"{headline} \ud800"})
+        text = only_jsonld_title(text, payload)
+    return Action(mode, path, reply.status, reply.content_type, text.encode("utf-8"))
+
+
+def with_bad_links(page: str) -> str:
+    """``page`` with an empty link to ``BAD_LINK`` (no text: the article's text is unchanged) at
+    the start of its body and before ``</body>`` (the sidebar's end)."""
+    link = f'<a href="{BAD_LINK}"></a>'
+    page = _insert_first(page, BODY_OPENINGS, link, after=True)
+    head, body_end, tail = page.rpartition("</body>")
+    return f"{head}{link}{body_end}{tail}" if body_end else page + link
+
+
+BODY_OPENINGS: Final = ('<div class="field-name-body">', '<div class="post-content">',
+                        '<div class="entry-content">')
+LISTING_OPENINGS: Final = ('<div class="view-content">', '<article class="trend-entry">', "</main>",
+                           "</body>")
+
+
+def _insert_first(page: str, marks: tuple[str, ...], text: str, *, after: bool = False) -> str:
+    """``page`` with ``text`` before (or ``after``) the first of ``marks`` that it contains."""
+    for mark in marks:
+        at = page.find(mark)
+        if at >= 0:
+            at += len(mark) if after else 0
+            return page[:at] + text + page[at:]
+    return page + text
+
+
+def only_jsonld_title(page: str, jsonld: str) -> str:
+    """``page`` without its ``<h1>``, ``<title>`` and ``og:title``, with the JSON-LD script
+    ``jsonld`` in its head: the page object can take the title only from there."""
+    page = _TITLE_TAGS.sub("", page)
+    script = f'<script type="application/ld+json">{jsonld}</script>'
+    return page.replace("</head>", script + "</head>", 1) if "</head>" in page else script + page
+
+
+def site_attack(site: ReplicaSite, spec: FaultSpec, target: str, base_url: str) -> Action | None:
+    """The answer of ``spec``'s ``SITE_ATTACKS`` to a GET of ``target`` (the front listing, the
+    feed, a sitemap), or None to go on as usual."""
+    parts = urlsplit(target)
+    path = parts.path or "/"
+    on = set(spec.attacks)
+    if path == "/" and on & {"badlinks", "pager_trap", "longurl"}:
+        reply = site.respond(target, base_url)
+        page_no = parse_qs(parts.query).get("page", ["0"])[-1]
+        trapped = "pager_trap" in on and reply.status == 404 and page_no.isdigit()
+        if trapped:  # past the last page: the first page again, its pager replaced by a next link
+            reply = site.respond("/", base_url)
+        if reply.status != 200:
+            return None
+        text = reply.body.decode("utf-8")
+        if trapped:
+            text = _PAGERS.sub("", text)
+        extra = ""
+        if "badlinks" in on:
+            extra += f'<a href="{BAD_LINK}"></a>'
+        if "longurl" in on and not trapped:
+            first = site.articles[0].path
+            extra += f'<a href="{first}?q={"x" * LONG_URL_BYTES}">a long link</a>'
+        if "pager_trap" in on and (trapped or 'class="pager-next' not in text):
+            number = int(page_no) + 1 if page_no.isdigit() else 1
+            extra += f'<a rel="next" href="/?page={number}">next</a>'
+        text = (_insert_first(text, LISTING_OPENINGS[:1], extra, after=True)
+                if LISTING_OPENINGS[0] in text else _insert_first(text, LISTING_OPENINGS[1:], extra))
+        mode = "+".join(a for a in spec.attacks if a in {"badlinks", "pager_trap", "longurl"})
+        logged = trapped or "badlinks" in on
+        return Action(mode, path, 200, reply.content_type, text.encode("utf-8"), log=logged)
+    gz = path.endswith(".xml.gz")
+    if not (gz or path.endswith((".xml", "/feed/", "/feed"))):
+        return None
+    reply = site.respond(target.replace(".xml.gz", ".xml", 1) if gz else target, base_url)
+    if reply.status != 200:
+        return None
+    text = reply.body.decode("utf-8")
+    sitemap = "<urlset" in text or "<sitemapindex" in text
+    if "badlinks" in on:
+        text = _xml_bad_link(text)
+    if sitemap and "sitemap_entity" in on:
+        text = re.sub(r"(<url>\s*<loc>)([^<]*)(</loc>)", r"\1\2&nbsp;\3", text, count=1)
+    if sitemap and "sitemap_gz" in on:
+        text = re.sub(r"(<sitemap>\s*<loc>[^<]*?\.xml)(</loc>)", r"\1.gz\2", text)
+        body = gzip.compress(text.encode("utf-8"), mtime=0)
+        return Action("sitemap_gz", path, 200, "application/x-gzip", body)
+    mode = "+".join(a for a in spec.attacks if a in {"badlinks", "sitemap_entity"})
+    return Action(mode or "none", path, 200, reply.content_type, text.encode("utf-8"), log=bool(mode))
+
+
+def _xml_bad_link(text: str) -> str:
+    """A feed or sitemap with one more entry first, whose link is ``BAD_LINK``."""
+    if "<urlset" in text:
+        return re.sub(r"(<urlset[^>]*>)", rf"\1<url><loc>{BAD_LINK}</loc></url>", text, count=1)
+    if "<sitemapindex" in text:
+        return re.sub(r"(<sitemapindex[^>]*>)", rf"\1<sitemap><loc>{BAD_LINK}</loc></sitemap>", text, count=1)
+    if "<channel>" in text:
+        item = f"<item><title>Our server</title><link>{BAD_LINK}</link></item>"
+        return text.replace("<item>", item + "<item>", 1)
+    return text

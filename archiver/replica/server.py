@@ -82,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
 
-    def _fault(self, action: Action, *, send_body: bool) -> None:
+    def _fault(self, action: Action, *, send_body: bool) -> None:  # noqa: PLR0911 (one return a transport)
         """Answer with ``action`` (see faults.Action for each transport)."""
         if action.log:
             self.server.log_fault(action.log_path, action.mode)
@@ -98,6 +98,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if action.status == 304:
             self._not_modified(action.headers)
+            return
+        if action.transport == "cutclose":  # issue 17: a close-delimited page cut in half
+            self.server.log_response(self.path, action.status)
+            self.close_connection = True
+            self.send_response(action.status)
+            self.send_header("Content-Type", action.content_type)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if send_body:
+                self.wfile.write(action.body[: len(action.body) // 2])
             return
         whole = send_body and action.transport == "send"
         self._send(action.status, action.content_type, action.body, list(action.headers), send_body=whole)

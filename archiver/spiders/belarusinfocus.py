@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import ipaddress
-from collections.abc import AsyncIterator, Iterator
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Self
-from urllib.parse import urlsplit
+from typing import Any, Final, Self, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
 from twisted.internet import defer
 from twisted.internet.error import TCPTimedOutError, TimeoutError  # noqa: A004 (Twisted's name)
 from twisted.python.failure import Failure
@@ -27,6 +31,7 @@ from archiver.normalise import canonical_url, parse_published
 from archiver.pages.belarusinfocus import (
     ListingPage,
     feed_links,
+    is_article_url,
     sitemap_links,
 )
 from archiver.plan import RECHECK_DAYS, RETRY_DAYS, Action, CrawlPlan, parse_instant
@@ -34,7 +39,14 @@ from archiver.scope import SiteScope
 from archiver.store import Archive, KnownArticle
 
 DEFAULT_BASE_URL = "https://belarusinfocus.info"
+DEFAULT_MIRRORS = "https://belarusinfocus.pro"
+"""The site's other host (docs/CONTRACT: .info primary, .pro mirror), for the default base URL."""
 HTTP_NOT_MODIFIED = 304
+URL_LENGTH_LIMIT: Final = 2083
+"""Scrapy's URLLENGTH_LIMIT default: a longer article URL is recorded as failed, not requested."""
+PAGER_DEPTH: Final = "archiver_pager_depth"
+"""Request meta key of a listing page: (pages followed through its pager, barren pages in a row)."""
+_T = TypeVar("_T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 """The message of Scrapy's RobotsTxtMiddleware: the site's wish, not a failure."""
 
@@ -66,7 +78,9 @@ class BelarusInFocusSpider(scrapy.Spider):
     Arguments (``-a name=value``, also through Scrapyd's ``schedule.json``): ``base_url``
     (default https://belarusinfocus.info); ``db`` (the archive, default the ARCHIVER_DB
     setting); ``full`` (``1``/``true``: walk everything); ``since`` (a date, ISO 8601: nothing
-    shown or modified before it is fetched).
+    shown or modified before it is fetched); ``mirrors`` (comma-separated base URLs of the
+    site's other hosts, whose links and redirects are followed and stored under ``base_url``;
+    default https://belarusinfocus.pro for the default base URL, none otherwise).
     """
 
     name = "belarusinfocus"
@@ -77,6 +91,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         db: str | None = None,
         full: str | bool = False,
         since: str | None = None,
+        mirrors: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -85,8 +100,11 @@ class BelarusInFocusSpider(scrapy.Spider):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.site_host = parts.netloc
-        self.scope = SiteScope(self.base_url)
-        self.allowed_domains = [parts.hostname or ""]
+        if mirrors is None:
+            mirrors = DEFAULT_MIRRORS if self.base_url == DEFAULT_BASE_URL else ""
+        self.mirrors = tuple(m.strip().rstrip("/") for m in mirrors.split(",") if m.strip())
+        self.scope = SiteScope(self.base_url, self.mirrors)
+        self.allowed_domains = [urlsplit(u).hostname or "" for u in (self.base_url, *self.mirrors)]
         self.db = db
         self.full = parse_flag(full)
         self.since = parse_since(since)
@@ -107,6 +125,14 @@ class BelarusInFocusSpider(scrapy.Spider):
         """The page templates to know (ARCHIVER_TEMPLATES; None: every one), set by from_crawler."""
         self.listing_failures = 0
         """Listing pages that could not be fetched (their articles may come from the sitemap)."""
+        self.start_points_fetched = 0
+        """Listing pages, feeds and sitemaps that arrived and were read (0: nothing was reached)."""
+        self.linked: set[str] = set()
+        """Article URLs that listing pages of this run linked (a pager stops when none is new)."""
+        self.max_listing_pages = 2000
+        """ARCHIVER_MAX_LISTING_PAGES: listing pages followed through one pager at most."""
+        self.barren_pages = 2
+        """ARCHIVER_BARREN_PAGES: listing pages in a row without a new article that end a pager."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -117,6 +143,8 @@ class BelarusInFocusSpider(scrapy.Spider):
             settings.set("ARCHIVER_DB", spider.db, priority="spider")
         spider.clock = clock_from_setting(settings.get("ARCHIVER_NOW"))
         spider.templates = settings.getlist("ARCHIVER_TEMPLATES") or None
+        spider.max_listing_pages = settings.getint("ARCHIVER_MAX_LISTING_PAGES", 2000)
+        spider.barren_pages = max(1, settings.getint("ARCHIVER_BARREN_PAGES", 2))
         if is_loopback(spider.base_url) and settings.getbool("ARCHIVER_LOOPBACK_FAST", True):
             settings.setdict(LOOPBACK_SETTINGS, priority="spider")
         if not settings.getbool("ARCHIVER_LOCK_HELD"):
@@ -140,8 +168,13 @@ class BelarusInFocusSpider(scrapy.Spider):
             self.lock.release()
 
     async def start(self) -> AsyncIterator[Any]:
-        """Failed URLs of earlier runs, then the front listing, the feed and the sitemap."""
+        """Failed articles of earlier runs, then the front listing, the feed and the sitemap.
+
+        (A failed listing, feed or sitemap is recorded too; it is not retried as an article; nor
+        is a URL too long to request, listed once as failed.)"""
         for url in self.current_plan.retry:
+            if len(url) > URL_LENGTH_LIMIT or not is_article_url(url, self.site_host):
+                continue  # a listing, feed or sitemap, or a URL that cannot be requested
             for request in self.maybe_request(url, Action.FETCH):
                 yield request
         yield self.listing_request(f"{self.base_url}/")
@@ -158,32 +191,116 @@ class BelarusInFocusSpider(scrapy.Spider):
         return self.plan
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow the wanted articles of a listing page, then the next page if the plan says so."""
+        """Follow the wanted articles of a listing page, then the next page if the plan says so.
+
+        A pager is left when ``barren_pages`` pages in a row linked no article that this run had
+        not seen linked already (a "next" link that always increments: a trap), or after
+        ``max_listing_pages`` pages."""
+        return self.guarded(response, "listing page", lambda: self._parse_listing(response))
+
+    def _parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         plan = self.current_plan
-        links = ListingPage(response.url, _text(response)).links()
+        self.start_points_fetched += 1
+        text = _text(response)
+        links = self.without_bad_links(response.url, text, lambda t: ListingPage(response.url, t).links())
         shown = {url: self.shown_date(links.dates.get(url)) for url in links.articles}
+        new = [url for url in links.articles if url not in self.linked]
+        self.linked.update(links.articles)
         for url in links.articles:
             yield from self.maybe_request(url, plan.decide(url, shown=shown[url]))
         next_page = self.scope.place(links.next_page) if links.next_page else None
-        if next_page and plan.follow_next_page(shown):
-            yield self.listing_request(next_page)
+        if not next_page or not plan.follow_next_page(shown):
+            return
+        depth, barren = response.meta.get(PAGER_DEPTH, (0, 0))
+        barren = 0 if new else barren + 1
+        if barren >= self.barren_pages or depth + 1 >= self.max_listing_pages:
+            self._count("archiver/pager_stopped")
+            self.logger.warning(
+                "not following the pager past %s: %s", response.url,
+                f"{barren} pages in a row without a new article" if barren >= self.barren_pages
+                else f"ARCHIVER_MAX_LISTING_PAGES = {self.max_listing_pages} reached",
+            )
+            return
+        yield self.listing_request(next_page, depth=(depth + 1, barren))
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow the wanted articles of the RSS/Atom feed."""
-        for url in feed_links(response.url, _text(response)):
-            yield from self.maybe_request(url, self.current_plan.decide(url))
+        """Follow the wanted articles of the RSS/Atom feed (an item dated before ``since``, by
+        its ``pubDate``/``published``/``updated``, is not fetched)."""
+        return self.guarded(response, "feed", lambda: self._parse_feed(response))
+
+    def _parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        self.start_points_fetched += 1
+        text = defuse_xml(_xml_text(response, self.max_xml_bytes))
+        urls = self.without_bad_links(response.url, text, lambda t: feed_links(response.url, t), xml=True)
+        dates = feed_dates(response.url, text)
+        for url in urls:
+            shown = self.shown_date(dates.get(url))
+            yield from self.maybe_request(url, self.current_plan.decide(url, shown=shown))
+
+    @property
+    def max_xml_bytes(self) -> int:
+        """The most a gzipped sitemap or feed may inflate to: DOWNLOAD_MAXSIZE (bytes)."""
+        return self.settings.getint("DOWNLOAD_MAXSIZE", 8 * 1024 * 1024) or 8 * 1024 * 1024
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow the wanted articles of the sitemap (by ``lastmod``), and nested sitemaps."""
-        entries, nested = sitemap_links(response.url, _text(response))
+        """Follow the wanted articles of the sitemap (by ``lastmod``), and nested sitemaps.
+
+        A gzipped sitemap (``sitemap.xml.gz``) is inflated up to DOWNLOAD_MAXSIZE; entities are
+        never expanded (an undefined one no longer cuts off the entries after it)."""
+        return self.guarded(response, "sitemap", lambda: self._parse_sitemap(response))
+
+    def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        self.start_points_fetched += 1
+        text = defuse_xml(_xml_text(response, self.max_xml_bytes))
+        entries, nested = self.without_bad_links(
+            response.url, text, lambda t: sitemap_links(response.url, t), xml=True
+        )
+        self._count("archiver/sitemap_entries", len(entries))
         for url, lastmod in entries:
             yield from self.maybe_request(url, self.current_plan.decide_from_sitemap(url, lastmod))
         for url in nested:
-            placed = self.scope.place(url)
+            placed = self.scope.place(_joined(response.url, url) or "")
             if placed is not None:
                 yield scrapy.Request(placed, callback=self.parse_sitemap, errback=self.optional)
         if not entries and not nested:
             yield from self.recheck_recent()
+
+    def guarded(
+        self, response: Response, what: str, produce: Callable[[], Iterator[_T]]
+    ) -> Iterator[_T]:
+        """``produce()``'s output; an error while reading the page fails it (recorded with its
+        reason: the run exits 1) instead of dropping it into Scrapy's log."""
+        try:
+            yield from produce()
+        except Exception as exc:  # noqa: BLE001 (the boundary: any error reading a page is its failure)
+            reason = f"the {what} could not be read ({_describe_exc(exc)})"
+            self.fail_page(response.url, reason, response.status)
+
+    def fail_page(self, url: str, reason: str, status: int | None) -> None:
+        """Record ``url`` as failed in this run (``rejects`` of kind ``failed``)."""
+        self.failures.append(Failed(canonical_url(url) or url, reason, _valid_status(status)))
+        self._count("archiver/failures")
+        self.logger.warning("failed: %s (%s)", url, reason)
+
+    def without_bad_links(
+        self, base: str, text: str, read: Callable[[str], _T], *, xml: bool = False
+    ) -> _T:
+        """``read(text)``; when a malformed link in ``text`` makes it raise ValueError (``http://
+        [your-server]:8080/``), ``read`` of the text without such links (each counted in
+        ``archiver/bad_links``)."""
+        try:
+            return read(text)
+        except ValueError:
+            cleaned, dropped = drop_bad_links(base, text, xml=xml)
+            if not dropped:
+                raise
+            self._count("archiver/bad_links", dropped)
+            self.logger.info("skipped %d malformed link(s) on %s", dropped, base)
+            return read(cleaned)
+
+    def _count(self, key: str, n: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, n)
 
     def no_sitemap(self, failure: Failure) -> Iterator[scrapy.Request]:
         """Without a sitemap, re-check the recent articles one by one (conditional requests)."""
@@ -208,19 +325,24 @@ class BelarusInFocusSpider(scrapy.Spider):
         if placed in self.requested:
             return
         self.requested.add(placed)
+        if len(placed) > URL_LENGTH_LIMIT:
+            self.fail_page(placed, f"URL too long ({len(placed)} characters, at most "
+                           f"{URL_LENGTH_LIMIT}): not requested", None)
+            return
         yield self.article_request(placed, action)
 
-    def listing_request(self, url: str) -> scrapy.Request:
-        """The request for a listing page; a failure is counted (the run exits 1)."""
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed)
+    def listing_request(self, url: str, depth: tuple[int, int] = (0, 0)) -> scrapy.Request:
+        """The request for a listing page (``depth``: pages followed through its pager, barren
+        pages in a row); a failure is recorded (the run exits 1)."""
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
+                              meta={PAGER_DEPTH: depth})
 
     def listing_failed(self, failure: Failure) -> None:
-        """A listing page could not be fetched: warn and count it."""
-        reason, _ = describe_failure(failure)
+        """A listing page could not be fetched: record it as failed (the run exits 1)."""
+        reason, status = describe_failure(failure)
         self.listing_failures += 1
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value("archiver/listing_failures")
-        self.logger.warning("listing page failed: %s (%s)", _request_url(failure), reason)
+        self._count("archiver/listing_failures")
+        self.fail_page(_request_url(failure), f"listing page: {reason}", status)
 
     def shown_date(self, raw: str | None) -> datetime | None:
         """A date shown in a listing, as an aware UTC datetime (None if none or unreadable)."""
@@ -231,8 +353,12 @@ class BelarusInFocusSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | NotModified]:
-        """One article page -> one item with raw fields and the raw response (304: NotModified)."""
-        url = canonical_url(response.url)
+        """One article page -> one item with raw fields and the raw response (304: NotModified).
+
+        The item's URL is the site's spelling of the page's final URL (after redirects to
+        ``www.`` or the other scheme: one row). A page that cannot be read (a JSON body, JSON-LD
+        too deep to parse, ...) is a reject with the reason, its raw page kept."""
+        url = self.scope.place(response.url) or canonical_url(response.url)
         if response.status == HTTP_NOT_MODIFIED:
             yield NotModified(url=url, fetched_at=iso_utc(self.clock()))
             return
@@ -253,7 +379,18 @@ class BelarusInFocusSpider(scrapy.Spider):
             item.reject_reasons.append(f"not a text page ({response.headers.get('Content-Type')!r})")
             yield item
             return
-        yield build_item(page, response.text, templates=self.templates)
+        try:
+            item = self.without_bad_links(
+                response.url, response.text,
+                lambda text: build_item(page, text, templates=self.templates),
+            )
+        except Exception as exc:  # noqa: BLE001 (the boundary: any error reading a page is its reject)
+            item = ArticleItem(url=url, page=page)
+            item.reject_reasons.append(f"the page could not be read ({_describe_exc(exc)})")
+            yield item
+            return
+        item.url = url if item.url == canonical_url(response.url) else item.url
+        yield item
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
         """The request for an article page; conditional for CHECK when validators are archived.
@@ -290,14 +427,16 @@ class BelarusInFocusSpider(scrapy.Spider):
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("archiver/robots_forbidden")
             return
-        self.failures.append(Failed(canonical_url(url), reason, status))
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value("archiver/failures")
-        self.logger.warning("article failed: %s (%s)", url, reason)
+        self.fail_page(url, reason, status)
 
     def optional(self, failure: Failure) -> None:
-        """The feed and the sitemap may not exist: note it and go on."""
-        self.logger.info("optional start point unavailable: %s", failure.getErrorMessage())
+        """The feed and the sitemap may not exist: a 404 or 410 is noted; any other failure (no
+        answer at all, a 5xx, a refused redirect) is recorded as failed."""
+        reason, status = describe_failure(failure)
+        if status in (404, 410) or reason == ROBOTS_FORBIDDEN:
+            self.logger.info("optional start point unavailable: %s (%s)", _request_url(failure), reason)
+            return
+        self.fail_page(_request_url(failure), reason, status)
 
 
 def describe_failure(failure: Failure) -> tuple[str, int | None]:
@@ -314,7 +453,12 @@ def describe_failure(failure: Failure) -> tuple[str, int | None]:
     if response is not None:
         gave_up = meta.get(GAVE_UP)
         suffix = f": {gave_up}" if gave_up else tries
-        return f"HTTP {response.status}{suffix}", int(response.status)
+        status = _valid_status(int(response.status))
+        if status is None:
+            return f"invalid HTTP status {str(response.status)[:40]}{suffix}", None
+        return f"HTTP {status}{suffix}", status
+    if isinstance(failure.value, IgnoreRequest) and str(failure.value):
+        return str(failure.value), None
     if isinstance(failure.value, TimeoutError | defer.TimeoutError | TCPTimedOutError):
         timeout = meta.get("download_timeout")
         limit = f" after {timeout:g} s" if isinstance(timeout, int | float) else ""
@@ -328,9 +472,107 @@ def describe_failure(failure: Failure) -> tuple[str, int | None]:
     return f"{message}{tries}" if message != ROBOTS_FORBIDDEN else message, None
 
 
+def _valid_status(status: int | None) -> int | None:
+    """``status`` when it is an HTTP status (100-599), else None (``HTTP/1.1 99999999999 OK``)."""
+    return status if status is not None and 100 <= status <= 599 else None
+
+
+def _describe_exc(exc: BaseException) -> str:
+    """``TypeName: message``, the message cut to 300 characters and free of lone surrogates."""
+    message = str(exc)[:300].encode("utf-8", "backslashreplace").decode("utf-8")
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _joined(base: str, href: str) -> str | None:
+    """``href`` made absolute against ``base``; None when it is not a URL (``http://[x]:80/``)."""
+    try:
+        url = urljoin(base, html.unescape(href).strip())
+        _ = urlsplit(url).port
+    except ValueError:
+        return None
+    return url
+
+
+_HREF: Final = re.compile(r"""(\b(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_XML_LINK: Final = re.compile(r"(<(loc|link|guid|id)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_XML_HREF: Final = re.compile(r"""(<link\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def drop_bad_links(base: str, text: str, *, xml: bool = False) -> tuple[str, int]:
+    """``text`` with every link that is not a URL emptied: ``href``/``src`` attributes of HTML;
+    ``<loc>``, ``<link>``, ``<guid>``, ``<id>`` and Atom ``<link href>`` of XML. Returns the text
+    and how many links were dropped."""
+    dropped = 0
+
+    def attr(match: re.Match[str]) -> str:
+        nonlocal dropped
+        if _joined(base, match.group(3)) is not None:
+            return match.group(0)
+        dropped += 1
+        return f"{match.group(1)}{match.group(2)}{match.group(2)}"
+
+    def element(match: re.Match[str]) -> str:
+        nonlocal dropped
+        if _joined(base, match.group(3)) is not None:
+            return match.group(0)
+        dropped += 1
+        return f"{match.group(1)}{match.group(4)}"
+
+    text = _XML_HREF.sub(attr, _XML_LINK.sub(element, text)) if xml else _HREF.sub(attr, text)
+    return text, dropped
+
+
+_ENTITY: Final = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_DOCTYPE: Final = re.compile(r"<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.IGNORECASE | re.DOTALL)
+
+
+def defuse_xml(text: str) -> str:
+    """XML text that parses whole without expanding anything: the DOCTYPE (with any entity
+    declarations) removed, and every ``&`` that does not start one of XML's five entities or a
+    character reference written as ``&amp;``. (libxml2 stops at an undefined entity and drops
+    the rest of the document.)"""
+    return _ENTITY.sub("&amp;", _DOCTYPE.sub("", text, count=1))
+
+
+def _xml_text(response: Response, max_size: int) -> str:
+    """A feed's or sitemap's text; a gzipped body (``.xml.gz``, magic ``1f 8b``) is inflated up
+    to ``max_size`` bytes (more: ValueError, the page fails)."""
+    body = response.body
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gunzip(body, max_size=max_size)
+        except (OSError, EOFError, ValueError) as exc:  # ValueError: more than max_size
+            raise ValueError(f"a gzipped sitemap or feed that cannot be read: {exc}") from exc
+        return body.decode("utf-8", "replace")
+    return response.text if isinstance(response, TextResponse) else body.decode("utf-8", "replace")
+
+
+_FEED_ITEM: Final = "//item | //entry"
+
+
+def feed_dates(url: str, xml: str) -> dict[str, str]:
+    """The date each item of an RSS 2.0 or Atom feed states (``pubDate``, ``published``,
+    ``updated``, ``dc:date``), by canonical article URL, as written."""
+    sel = scrapy.Selector(text=xml or "<rss/>", type="xml")
+    sel.remove_namespaces()
+    out: dict[str, str] = {}
+    for item in sel.xpath(_FEED_ITEM):
+        link = item.xpath("link/text()").get() or item.xpath("link/@href").get()
+        date = (item.xpath("pubDate/text()").get() or item.xpath("published/text()").get()
+                or item.xpath("date/text()").get() or item.xpath("updated/text()").get())
+        target = _joined(url, link) if link else None  # a malformed link has no date
+        if target and date:
+            out.setdefault(canonical_url(target), date.strip())
+    return out
+
+
 def _request_url(failure: Failure) -> str:
+    """The URL the spider asked for (before any redirect) of a failed request."""
     request = getattr(failure, "request", None)
-    return str(request.url) if request is not None else "?"
+    if request is None:
+        return "?"
+    chain = request.meta.get("redirect_urls") or []
+    return str(chain[0]) if chain else str(request.url)
 
 
 def parse_flag(value: str | bool) -> bool:
