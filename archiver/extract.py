@@ -12,18 +12,20 @@ from typing import Any
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
+from archiver.article import normalise_item, reject_reasons
 from archiver.clock import iso_utc, system_clock
 from archiver.items import ArticleItem, RawPage
 from archiver.normalise import canonical_url
 from archiver.pages.belarusinfocus import ArticlePage
-from archiver.pipelines import normalise_item, reject_reasons
 
 PLACEHOLDER_URL = "https://belarusinfocus.info/unknown/page"
 """The URL given to a saved page that names none (no --url, no canonical link)."""
 
 RECORD_FIELDS = (
-    "url", "site", "lang", "template", "title", "category", "trend_status", "published_at",
-    "published_local", "published_raw", "image_url", "image_credit", "lead", "body", "word_count",
+    "url", "site", "lang", "template", "title", "category", "trend", "trend_status",
+    "trend_status_raw", "published_at", "published_local", "published_raw", "published_precision",
+    "period_start", "period_end", "period_raw", "author", "image_url", "image_credit",
+    "image_caption", "lead", "body", "word_count",
 )
 
 
@@ -37,18 +39,35 @@ def decode_page(page: RawPage) -> str:
     return text
 
 
-def build_item(page: RawPage, text: str, templates: Iterable[str] | None = None) -> ArticleItem:
-    """An item with the raw fields of the article page ``page`` (whose decoded text is ``text``);
-    ``templates``: the names of the site's template versions to know (None: all)."""
-    fields = ArticlePage(page.url, text, fetched_at=page.fetched_at, templates=templates).fields()
+def build_item(
+    page: RawPage,
+    text: str,
+    templates: Iterable[str] | None = None,
+    hosts: Iterable[str] | None = None,
+    *,
+    site_page: bool | None = None,
+) -> ArticleItem:
+    """An item with the raw fields of the article page ``page`` (whose decoded text is ``text``).
+
+    ``templates``: the names of the site's template versions to know (None: all); ``hosts``: the
+    crawl's base URLs, primary first (None: the public site, or the page's own origin on
+    loopback); ``site_page``: whether the page is known to be the site's (None: by its host).
+    The item's ``url`` is the article's one canonical URL (``canonical_article_url``).
+    """
+    fields = ArticlePage(
+        page.url, text, fetched_at=page.fetched_at, templates=templates, hosts=hosts, site_page=site_page
+    ).fields()
     return ArticleItem(
-        url=canonical_url(page.url),
+        url=fields.canonical or canonical_url(page.url),
         page=page,
+        lang=fields.lang or "en",
         template=fields.template,
         title_raw=fields.title,
         category_raw=fields.category,
         trend_status_raw=fields.trend_status,
         published_raw=fields.published,
+        period_raw=fields.period,
+        author_raw=fields.author,
         image_url=fields.image_url,
         image_credit_raw=fields.image_credit,
         lead_html=fields.lead_html,
@@ -58,9 +77,15 @@ def build_item(page: RawPage, text: str, templates: Iterable[str] | None = None)
     )
 
 
-def process_page(page: RawPage, *, tz: str = "Europe/Minsk") -> ArticleItem:
+def process_page(
+    page: RawPage,
+    *,
+    tz: str = "Europe/Minsk",
+    hosts: Iterable[str] | None = None,
+    site_page: bool | None = None,
+) -> ArticleItem:
     """``page`` through extraction, normalisation and validation, as a crawl would."""
-    item = build_item(page, decode_page(page))
+    item = build_item(page, decode_page(page), hosts=hosts, site_page=site_page)
     normalise_item(item, tz=tz)
     item.reject_reasons = reject_reasons(item)
     return item
@@ -83,6 +108,7 @@ def extract_file(
     if url is None:
         _enc, text = html_to_unicode(None, data)
         url = Selector(text=text or "<html/>").css("link[rel='canonical']::attr(href)").get()
+    known = url is not None
     page = RawPage(
         url=url or PLACEHOLDER_URL,
         fetched_at=now or iso_utc(system_clock()),
@@ -90,4 +116,5 @@ def extract_file(
         headers={},
         body=data,
     )
-    return {"file": name, **record(process_page(page, tz=tz))}
+    # a page of unknown address is no site page: the placeholder URL must not make it one
+    return {"file": name, **record(process_page(page, tz=tz, site_page=None if known else False))}

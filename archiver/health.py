@@ -25,13 +25,15 @@ from typing import Any, Final
 SITE_SOURCE: Final = "selector"
 MISSING: Final = "missing"
 FIELDS: Final = {
-    "title": "title", "published": "published", "category": "category",
-    "trend_status": "trend_status", "image_url": "image_url", "image_credit": "image_credit",
-    "lead": "lead_html", "body": "body_html",
+    "title": "title", "date": "", "published": "published", "period": "period",
+    "category": "category", "trend_status": "trend_status", "author": "author",
+    "image_url": "image_url", "image_credit": "image_credit", "lead": "lead_html", "body": "body_html",
 }
-"""Field name shown -> key of ``field_sources`` (archiver.pages)."""
-REQUIRED: Final = ("title", "published", "body")
-"""The fields without which a page is not an article (see archiver.pipelines.reject_reasons)."""
+"""Field name shown -> key of ``field_sources`` (archiver.pages); ``date`` has no key of its own:
+it is the stated time (``published``) or the week (``period``), whichever came from the better
+source (the site's selectors first), since an article needs one of the two."""
+REQUIRED: Final = ("title", "date", "body")
+"""The fields without which a page is not an article (see archiver.article.reject_reasons)."""
 DEFAULT_THRESHOLD: Final = 0.9
 """``archiver check`` fails below this share of a required field from the site's selectors."""
 
@@ -51,7 +53,7 @@ class RunHealth:
         self.pages += 1
         self.templates[template] += 1
         for shown, key in FIELDS.items():
-            source = sources.get(key, MISSING)
+            source = _date_source(sources) if shown == "date" else sources.get(key, MISSING)
             self.fields.setdefault(shown, Counter())[source] += 1
             if source != SITE_SOURCE:
                 self.fallback_templates.setdefault(shown, Counter())[template] += 1
@@ -127,3 +129,11 @@ def problems(health: RunHealth, threshold: float = DEFAULT_THRESHOLD) -> list[st
                 f"(threshold {threshold:.0%}); fell back or missing on template {templates}"
             )
     return out
+
+
+def _date_source(sources: Mapping[str, str]) -> str:
+    """The source of the page's date: the stated time's or the week's, the site's selectors first."""
+    found = [sources[key] for key in ("published", "period") if key in sources]
+    if SITE_SOURCE in found:
+        return SITE_SOURCE
+    return found[0] if found else MISSING

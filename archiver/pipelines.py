@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, Self
 
 from scrapy import signals
@@ -15,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 from scrapy.utils.defer import deferred_from_coro
 
-from archiver import normalise
+from archiver.article import normalise_item, reject_reasons
 from archiver.clock import Clock, clock_from_setting, iso_utc
 from archiver.errors import (
     ArchiveCorruptError,
@@ -36,52 +35,6 @@ UNREACHABLE = "unreachable"
 """The finish reason of a run that read none of its start points (listing, feed, sitemap)."""
 FORCED_STOP = "forced_stop"
 """The finish reason written for a run that Scrapy stopped without closing it (Ctrl-C twice)."""
-
-MIN_BODY_WORDS = 20
-"""A body shorter than this is not an analysis: the page is rejected."""
-
-
-LEAD_SHOWN = frozenset({"selector", "markup"})
-"""Sources of a lead that the page shows above the body (see normalise_item)."""
-
-
-def normalise_item(item: ArticleItem, *, tz: str) -> ArticleItem:
-    """Fill the normalised fields of ``item`` from its raw ones (in place; returns the item)."""
-    fetched = datetime.fromisoformat(item.page.fetched_at.replace("Z", "+00:00"))
-    item.title = normalise.clean_title(item.title_raw or "")
-    item.category = normalise.collapse_ws(item.category_raw or "") or None
-    item.trend_status = normalise.trend_status(item.trend_status_raw)
-    if item.published_raw is not None:
-        item.published_raw = normalise.collapse_ws(item.published_raw)
-        published = normalise.parse_published(item.published_raw, now=fetched, tz=tz)
-        if published is not None:
-            item.published_at = normalise.to_utc_iso(published)
-            item.published_local = normalise.to_local_iso(published, tz)
-    item.image_credit = normalise.clean_credit(item.image_credit_raw or "")
-    item.lead = normalise.body_text(item.lead_html or "")
-    body = normalise.body_text(item.body_html or "")
-    # only a lead shown on the page is repeated at the top of the body; a description meta tag is
-    # not shown, and often is the body's first paragraph: stripping it would cut the body
-    shown = item.field_sources.get("lead_html") in LEAD_SHOWN
-    item.body = normalise.strip_lead(body, item.lead) if shown else body
-    item.word_count = normalise.word_count(item.body)
-    return item
-
-
-def reject_reasons(item: ArticleItem) -> list[str]:
-    """Why ``item`` cannot be archived as an article (empty when it can)."""
-    reasons = []
-    if not item.url:
-        reasons.append("no URL")
-    if not item.title:
-        reasons.append("no title")
-    if item.published_at is None:
-        shown = f" (shown: {item.published_raw!r})" if item.published_raw else ""
-        reasons.append(f"no valid publication date{shown}")
-    if item.word_count < MIN_BODY_WORDS:
-        reasons.append(f"body too short ({item.word_count} words, at least {MIN_BODY_WORDS})")
-    return reasons
-
 
 class NormalisePipeline:
     """Fill each item's normalised fields from its raw ones (archiver.normalise)."""

@@ -16,8 +16,8 @@ import time
 import lxml.html
 from common import article_pages, best_of, header, verdict
 
+from archiver.article import normalise_item, reject_reasons
 from archiver.extract import build_item, decode_page, process_page
-from archiver.pipelines import normalise_item, reject_reasons
 from archiver.replica import ReplicaSite
 
 TARGET = 2.0

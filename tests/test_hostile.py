@@ -41,13 +41,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
+from archiver.article import MIN_BODY_WORDS
 from archiver.cli import cli, date_bound
 from archiver.clock import iso_utc
 from archiver.errors import SearchQueryError
 from archiver.extract import build_item, decode_page
 from archiver.items import ArticleItem, RawPage
 from archiver.normalise import body_text, clean_title
-from archiver.pipelines import MIN_BODY_WORDS, NormalisePipeline, ValidatePipeline
+from archiver.pipelines import NormalisePipeline, ValidatePipeline
 from archiver.plan import parse_instant
 from archiver.replica import ReplicaSite
 from archiver.store import Archive

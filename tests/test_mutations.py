@@ -30,10 +30,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
+from archiver.article import MIN_BODY_WORDS
 from archiver.extract import build_item, decode_page
 from archiver.items import ArticleItem, RawPage
 from archiver.normalise import clean_title
-from archiver.pipelines import MIN_BODY_WORDS, NormalisePipeline, ValidatePipeline
+from archiver.pipelines import NormalisePipeline, ValidatePipeline
 from archiver.replica import ReplicaSite
 from archiver.store import Archive
 from tests.conftest import FROZEN_NOW

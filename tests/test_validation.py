@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 
+from archiver.article import MIN_BODY_WORDS, reject_reasons
 from archiver.extract import process_page
 from archiver.items import ArticleItem, RawPage
-from archiver.pipelines import MIN_BODY_WORDS, ValidatePipeline, reject_reasons
+from archiver.pipelines import ValidatePipeline
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
 from tests.conftest import ARTICLE_FIELDS, FROZEN_NOW, Replica, run_cli
