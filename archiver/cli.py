@@ -163,16 +163,15 @@ SITE_HOSTS: Final = ("belarusinfocus.info", "belarusinfocus.pro")
 
 def check_base_url(url: str) -> str:
     """``url`` if it is an absolute http(s) URL with a host (and a valid port), else a
-    click.BadParameter (exit 2, one line, nothing created)."""
+    CliError (exit 2, one line, nothing created)."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port  # raises ValueError for a port out of range or not a number
     except ValueError:
         parts, port = None, None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(
-            f"expected an http(s) URL like https://belarusinfocus.info, got {shown(url)}",
-            param_hint="--base-url",
+        raise CliError(
+            f"--base-url: expected an http(s) URL like https://belarusinfocus.info, got {shown(url)}"
         )
     del port
     return url.strip()
@@ -234,6 +233,14 @@ def check_same_site(db_path: str, base_url: str, *, new_site: bool) -> None:
             f"archive {db_path} holds crawls of {', '.join(earlier[:3])}, not {base_url}: "
             "use another --db, or --new-site to add this site to it"
         )
+
+
+def check_is_archive(db_path: str) -> None:
+    """Refuse (CliError) another program's database before anything (the lock file) is made."""
+    try:
+        Archive(db_path).earlier_sites()
+    except ArchiverError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def check_db_directory(db_path: str) -> None:
@@ -778,22 +785,31 @@ def serve(db_path: str, host: str, port: int, metadata_path: str | None) -> None
 
 # --- pages ------------------------------------------------------------------------------------
 def tz_option(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """Check a ``--tz`` IANA timezone name early, as a usage error."""
+    """Check a ``--tz`` IANA timezone name early: one line, exit 2."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(
-            f"expected an IANA timezone name like Europe/Minsk, got {shown(value)}"
+        raise CliError(
+            f"--tz: expected an IANA timezone name like Europe/Minsk, got {shown(value)}"
         ) from None
+    return value
+
+
+def now_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--now`` (an ISO 8601 time) early: one line, exit 2."""
+    from archiver.plan import parse_instant
+
+    if value is not None and parse_instant(value) is None:
+        raise CliError(f"--now: expected an ISO 8601 time like 2026-11-28T12:00:00Z, got {shown(value)}")
     return value
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="The page's URL (default: its canonical link).")
-@click.option("--now", default=None, callback=check_since,
+@click.option("--now", default=None, callback=now_option,
               help="The fetch time, ISO 8601 (default: now).")
 @click.option("--tz", default="Europe/Minsk", show_default=True, callback=tz_option,
               help="The site's timezone (an IANA name).")
@@ -863,6 +879,7 @@ def reparse(db_path: str, tz: str, workers: int) -> None:
 
     if not Path(db_path).exists():
         raise CliError(f"no archive at {db_path} (nothing to reparse)")
+    check_is_archive(db_path)
     last = [time.monotonic()]
 
     def progress(report: ReparseReport, total: int) -> None:

@@ -748,8 +748,9 @@ class Archive:
         """The file's schema version; raises when it is newer or the database is not an archive.
 
         Reads only. A database with no objects at version 0 is a new archive; any other is an
-        archive only when it holds every table, view, index, trigger and added column that the
-        migrations up to its ``user_version`` create (objects of its own may be added). Anything
+        archive only when it holds every table, view and added column that the migrations up to
+        its ``user_version`` create (objects of its own may be added; indexes and triggers are
+        not required: a bulk load may drop them for a while). Anything
         else (a negative version, tables without a version, a version without its tables) is
         another program's database: ArchiveCorruptError, before anything is written.
         """
@@ -778,7 +779,8 @@ class Archive:
                 )
             return version
         expected_objects, expected_columns = expected_schema(version)
-        missing = sorted(f"{kind} {name}" for kind, name in expected_objects - objects)
+        required = {(kind, name) for kind, name in expected_objects if kind in ("table", "view")}
+        missing = sorted(f"{kind} {name}" for kind, name in required - objects)
         for table, columns in sorted(expected_columns.items()):
             if ("table", table) not in objects:
                 continue  # already listed as missing
@@ -1264,8 +1266,8 @@ class Archive:
 
     def earlier_sites(self) -> list[str]:
         """The site addresses (``crawl_runs.base_url``, non-empty, distinct, oldest first) of the
-        runs already in the archive at ``path``, read without opening it: through a read-only
-        connection, after the checks that it is an archive (any schema version up to this
+        runs already in the archive at ``path``, read without opening it (see ``_peek``), after
+        the checks that it is an archive (any schema version up to this
         one). A missing or empty file has none. Raises as ``open`` does (ArchiveCorruptError for
         another program's database), writing nothing."""
         return [str(url) for (url,) in self._peek(
@@ -1279,12 +1281,13 @@ class Archive:
 
     def _peek(self, sql: str) -> list[tuple[Any, ...]]:
         """The rows of ``sql`` (fixed SQL over the version-1 tables) from the file at ``path``
-        through a read-only connection, after ``_check_version``; [] for a missing, empty or
-        new (version 0) file."""
+        through a read-only, ``immutable`` connection (no lock, no ``-wal``/``-shm`` files made;
+        rows still in a WAL file are not seen), after ``_check_version``; [] for a missing,
+        empty or new (version 0) file."""
         if not self.path.is_file() or self.path.stat().st_size == 0:
             return []
         try:
-            uri = self.path.resolve().as_uri() + "?mode=ro"
+            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from exc
