@@ -166,14 +166,14 @@ def check_base_url(url: str) -> str:
     CliError (exit 2, one line, nothing created)."""
     try:
         parts = urlsplit(url.strip())
-        port = parts.port  # raises ValueError for a port out of range or not a number
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # raises ValueError for a port out of range or not a number
     except ValueError:
-        parts, port = None, None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        valid = False
+    if not valid:
         raise CliError(
             f"--base-url: expected an http(s) URL like https://belarusinfocus.info, got {shown(url)}"
         )
-    del port
     return url.strip()
 
 
