@@ -492,3 +492,17 @@ def test_stats_coverage_says_what_it_counts(tmp_path: Path) -> None:
     code, out, _err = invoke("stats", "--db", str(db))
     assert "field_coverage (share of the 2 archived articles with a value; raw:" in out
     assert "  trend_status: 50.0% (raw 100.0%)" in out
+
+
+def test_the_page_cap_is_the_crawlers() -> None:
+    from archiver import settings
+
+    assert settings.DOWNLOAD_MAXSIZE == MAX_PAGE_BYTES
+
+
+def test_a_stored_page_at_the_cap_is_still_read(archive_db: Path) -> None:
+    with sqlite3.connect(archive_db) as conn:
+        conn.execute("UPDATE pages SET body = ? WHERE id = 1", (zlib.compress(b"x" * MAX_PAGE_BYTES),))
+    with Archive(archive_db).open(readonly=True) as archive:
+        sizes = [len(page.body) for page in archive.iter_pages()]
+    assert sizes[0] == MAX_PAGE_BYTES
