@@ -581,10 +581,10 @@ def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> N
 
 
 STATS_HEADINGS: Final = {
-    "field_coverage": "field_coverage (share of the {articles} archived articles with a value; "
-                      "raw: with raw text found on the page):",
-    "extraction_health": "extraction_health (the newest run's parsed pages, by where each "
-                         "field's raw text came from; a raw text may normalise to no value):",
+    "field_coverage": "field_coverage: share of the {articles} archived articles with a value "
+                      "(raw: with raw text found on the page)",
+    "extraction_health": "extraction_health: the newest run's parsed pages, by where each "
+                         "field's raw text came from (a raw text may normalise to no value)",
 }
 """Headings of ``archiver stats`` sections that say what their figures count."""
 

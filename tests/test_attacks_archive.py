@@ -490,7 +490,7 @@ def test_stats_coverage_says_what_it_counts(tmp_path: Path) -> None:
     assert data["field_coverage"]["trend_status"] == 0.5
     assert data["raw_coverage"]["trend_status"] == 1.0
     code, out, _err = invoke("stats", "--db", str(db))
-    assert "field_coverage (share of the 2 archived articles with a value; raw:" in out
+    assert "field_coverage: share of the 2 archived articles with a value (raw:" in out
     assert "  trend_status: 50.0% (raw 100.0%)" in out
 
 
