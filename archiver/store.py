@@ -637,8 +637,10 @@ class Archive:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """time_limit: seconds a read call (a query; with the streaming readers, each batch) may
-        run before SQLite stops it with QueryTimeoutError; None: no limit. clock: seconds,
-        monotonic (injected in tests)."""
+        run before SQLite stops it: the call raises sqlite3.OperationalError (``interrupted``)
+        with ``timed_out`` set, and ``timeout_error()`` is the QueryTimeoutError to report
+        (``search`` raises that itself); None: no limit. clock: seconds, monotonic (injected
+        in tests)."""
         self.path = Path(path)
         self.readonly = False
         self.time_limit = time_limit
