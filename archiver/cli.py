@@ -217,12 +217,32 @@ def site_address(url: str) -> str:
     return f"{host}:{port}"
 
 
+@contextmanager
+def peeking(db_path: str) -> Iterator[None]:
+    """Hold the run lock while the archive is read before a run, when it has a lock file.
+
+    ``Archive.earlier_sites`` reads the file without SQLite's locks; the writers (crawls,
+    reparse) hold the run lock, so under it nothing is half-written. Without a lock file no
+    run has written the file yet, and none is made for a file that may not be an archive.
+    Another run holding the lock: exit 75 (ArchiveInUseError through locked_run_errors).
+    """
+    from archiver.lock import RunLock, lock_path_for
+
+    lock_path = lock_path_for(Path(db_path))
+    if lock_path.exists() or lock_path.is_symlink():
+        with RunLock(Path(db_path)):
+            yield
+    else:
+        yield
+
+
 def check_same_site(db_path: str, base_url: str, *, new_site: bool) -> None:
     """Refuse (CliError, exit 2, nothing written) a crawl of ``base_url`` into an archive whose
     earlier runs crawled another site address, unless ``new_site``; also refuse another
     program's database here, before the lock file is made."""
     try:
-        earlier = Archive(db_path).earlier_sites()
+        with locked_run_errors(), peeking(db_path):
+            earlier = Archive(db_path).earlier_sites()
     except ArchiverError as exc:
         raise CliError(str(exc)) from exc
     if new_site or not earlier:
@@ -238,7 +258,8 @@ def check_same_site(db_path: str, base_url: str, *, new_site: bool) -> None:
 def check_is_archive(db_path: str) -> None:
     """Refuse (CliError) another program's database before anything (the lock file) is made."""
     try:
-        Archive(db_path).earlier_sites()
+        with locked_run_errors(), peeking(db_path):
+            Archive(db_path).earlier_sites()
     except ArchiverError as exc:
         raise CliError(str(exc)) from exc
 
@@ -362,9 +383,11 @@ def start_demo_afresh(db_path: Path) -> None:
     if not db_path.exists():
         return
     archive = Archive(db_path)
-    sites = archive.earlier_sites()
+    with peeking(str(db_path)):
+        sites = archive.earlier_sites()
+        articles = archive.article_count()
     real = [url for url in sites if not is_loopback_host(urlsplit(url).hostname or "")]
-    if real or (not sites and archive.article_count()):
+    if real or (not sites and articles):
         held = f"crawls of {', '.join(real[:3])}" if real else "articles"
         raise ArchiverError(
             f"{db_path} is not a demo archive (it holds {held}): the demo writes only to its "

@@ -1284,10 +1284,13 @@ class Archive:
     def _peek(self, sql: str) -> list[tuple[Any, ...]]:
         """The rows of ``sql`` (fixed SQL over the version-1 tables) from the file at ``path``
         through a read-only, ``immutable`` connection (no lock, no ``-wal``/``-shm`` files made;
-        rows still in a WAL file are not seen), after ``_check_version``; [] for a missing,
-        empty or new (version 0) file."""
+        rows still in a WAL file are not seen; callers hold the run lock when the file has one,
+        so that no writer is half-way), after ``_check_version``; [] for a missing, empty or
+        new (version 0) file, or one with a ``-journal`` file beside it."""
         if not self.path.is_file() or self.path.stat().st_size == 0:
             return []
+        if Path(f"{self.path}-journal").exists():
+            return []  # a hot rollback journal: only a normal open may judge (and recover) it
         try:
             uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)

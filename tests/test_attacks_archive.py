@@ -506,3 +506,12 @@ def test_a_stored_page_at_the_cap_is_still_read(archive_db: Path) -> None:
     with Archive(archive_db).open(readonly=True) as archive:
         sizes = [len(page.body) for page in archive.iter_pages()]
     assert sizes[0] == MAX_PAGE_BYTES
+
+
+def test_the_checks_before_a_crawl_wait_for_no_one(archive_db: Path, no_crawl: list[str]) -> None:
+    """The site check reads the archive under the run lock: a run holding it means exit 75."""
+    with RunLock(archive_db):
+        code, _out, err = invoke("crawl", "--db", str(archive_db), "--base-url", "http://127.0.0.1:8081")
+    assert code == 75, err
+    assert "in use by another run" in err
+    assert no_crawl == []
