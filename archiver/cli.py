@@ -8,25 +8,30 @@ from __future__ import annotations
 
 import csv
 import gzip
+import ipaddress
 import json
 import sqlite3
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
-from archiver.errors import ArchiveInUseError, ArchiverError
+from archiver.errors import ArchiveInUseError, ArchiverError, PageUnreadableError
 from archiver.health import RunHealth, describe, problems
-from archiver.store import Archive, archive_error, shown
+from archiver.store import DEFAULT_TIME_LIMIT_S, MAX_PAGE_BYTES, Archive, archive_error, shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DB = "data/archive.db"
+DEMO_DB = "data/demo.db"
+"""The demo's own archive: ``archiver demo`` never writes into the real one by default."""
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 
 
@@ -57,20 +62,36 @@ def format_option(*choices: str) -> Callable[[F], F]:
     )
 
 
+def time_limit_option(func: F) -> F:
+    """``--time-limit SECONDS`` (env ARCHIVER_TIME_LIMIT) of the read commands."""
+    return click.option(
+        "--time-limit", "time_limit", default=DEFAULT_TIME_LIMIT_S, envvar="ARCHIVER_TIME_LIMIT",
+        show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+        help="Stop a query that runs longer (exit 2): each query of the command; each batch of "
+             "rows for export.",
+    )(func)
+
+
 @contextmanager
-def open_archive(db_path: str, *, readonly: bool = False) -> Iterator[Archive]:
+def open_archive(
+    db_path: str, *, readonly: bool = False, time_limit: float | None = None
+) -> Iterator[Archive]:
     """The archive at ``db_path``; its errors become one-line CLI errors (exit 2), also those met
-    while reading it (a damaged page)."""
+    while reading it (a damaged page, a query stopped by ``time_limit`` seconds)."""
     if readonly and not Path(db_path).exists():
         raise CliError(f"no archive at {db_path} (run `archiver crawl` or `archiver demo` first)")
     try:
-        archive = Archive(db_path).open(readonly=readonly)
+        archive = Archive(db_path, time_limit=time_limit).open(readonly=readonly)
     except ArchiverError as exc:
         raise CliError(str(exc)) from exc
     try:
         yield archive
     except sqlite3.Error as exc:
+        if archive.timed_out:
+            raise CliError(str(archive.timeout_error())) from exc
         raise CliError(str(archive_error(exc, db_path))) from exc
+    except ArchiverError as exc:  # a query stopped by the time limit, an unreadable page
+        raise CliError(str(exc)) from exc
     finally:
         archive.close()
 
@@ -136,6 +157,124 @@ def locked_run_errors() -> Iterator[None]:
         raise CliError(str(exc)) from exc
 
 
+SITE_HOSTS: Final = ("belarusinfocus.info", "belarusinfocus.pro")
+"""The real site's two hosts (www or not, http or https): one site address for --new-site."""
+
+
+def check_base_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL with a host (and a valid port), else a
+    CliError (exit 2, one line, nothing created)."""
+    try:
+        parts = urlsplit(url.strip())
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError:
+        valid = False
+    if not valid:
+        raise CliError(
+            f"--base-url: expected an http(s) URL like https://belarusinfocus.info, got {shown(url)}"
+        )
+    return url.strip()
+
+
+def base_url_option(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    """Check ``--base-url`` (one URL, or several when the option is repeated) early."""
+    if isinstance(value, str):
+        return check_base_url(value)
+    return tuple(check_base_url(url) for url in value)
+
+
+def primary_base_url(value: str | Sequence[str]) -> str:
+    """The primary site address of ``--base-url``: the value, or the first of several."""
+    return value if isinstance(value, str) else value[0]
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` (a name or an address, IPv6 with or without brackets) is this machine."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def site_address(url: str) -> str:
+    """The identity of the site at ``url``, for comparing crawls: the host without ``www.`` and
+    the port when it is not the scheme's default (the scheme does not count); both hosts of the
+    real site are one address, ``belarusinfocus``. Loopback replicas on other ports differ."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host in SITE_HOSTS:
+        return "belarusinfocus"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None or port == {"http": 80, "https": 443}.get(parts.scheme.lower()):
+        return host
+    return f"{host}:{port}"
+
+
+@contextmanager
+def peeking(db_path: str) -> Iterator[None]:
+    """Hold the run lock while the archive is read before a run, when it has a lock file.
+
+    ``Archive.earlier_sites`` reads the file without SQLite's locks; the writers (crawls,
+    reparse) hold the run lock, so under it nothing is half-written. Without a lock file no
+    run has written the file yet, and none is made for a file that may not be an archive.
+    Another run holding the lock: exit 75 (ArchiveInUseError through locked_run_errors).
+    """
+    from archiver.lock import RunLock, lock_path_for
+
+    lock_path = lock_path_for(Path(db_path))
+    if lock_path.exists() or lock_path.is_symlink():
+        with RunLock(Path(db_path)):
+            yield
+    else:
+        yield
+
+
+def check_same_site(db_path: str, base_url: str, *, new_site: bool) -> None:
+    """Refuse (CliError, exit 2, nothing written) a crawl of ``base_url`` into an archive whose
+    earlier runs crawled another site address, unless ``new_site``; also refuse another
+    program's database here, before the lock file is made."""
+    try:
+        with locked_run_errors(), peeking(db_path):
+            earlier = Archive(db_path).earlier_sites()
+    except ArchiverError as exc:
+        raise CliError(str(exc)) from exc
+    if new_site or not earlier:
+        return
+    known = {site_address(url) for url in earlier}
+    if site_address(base_url) not in known:
+        raise CliError(
+            f"archive {db_path} holds crawls of {', '.join(earlier[:3])}, not {base_url}: "
+            "use another --db, or --new-site to add this site to it"
+        )
+
+
+def check_is_archive(db_path: str) -> None:
+    """Refuse (CliError) another program's database before anything (the lock file) is made."""
+    try:
+        with locked_run_errors(), peeking(db_path):
+            Archive(db_path).earlier_sites()
+    except ArchiverError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def check_db_directory(db_path: str) -> None:
+    """Refuse (CliError) an archive path whose directory does not exist: a typo must not start
+    a new full crawl somewhere else."""
+    parent = Path(db_path).parent
+    if not parent.is_dir():
+        raise CliError(
+            f"the directory of {db_path} does not exist ({parent}): create it first, or check "
+            "--db"
+        )
+
+
 def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Validate ``--since`` (a date or ISO 8601 time) early, as a usage error."""
     from archiver.plan import parse_instant
@@ -148,7 +287,11 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @cli.command()
 @db_option
 @click.option("--base-url", default="https://belarusinfocus.info", show_default=True,
+              callback=base_url_option,
               help="The site to crawl (a replica's URL for offline runs).")
+@click.option("--new-site", is_flag=True,
+              help="Crawl into an archive whose earlier runs crawled another site address "
+                   "(refused otherwise; the two hosts of the real site are one address).")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), help="Scrapy's log level.")
 @click.option("--full", is_flag=True, help="Walk every listing page and check every article.")
@@ -158,6 +301,7 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 def crawl(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
     base_url: str,
+    new_site: bool,
     log_level: str,
     full: bool,
     since: str | None,
@@ -169,32 +313,47 @@ def crawl(  # noqa: PLR0917 (click passes options as keywords)
     articles and re-checks edited ones (conditional requests); a full crawl that died is resumed.
     One run per archive: a second one exits 75. Prints progress while it runs and a summary at
     the end; exit 1 when pages failed or were rejected (listed by `archiver runs` and in the
-    archive's `rejects` table; failed pages are retried by the next run).
+    archive's `rejects` table; failed pages are retried by the next run). Exit 2, nothing
+    written: the directory of --db does not exist, --db is another program's database, or the
+    archive's earlier runs crawled another site address (see --new-site).
     """
-    code = crawl_into(db_path, base_url, parse_overrides(overrides), log_level, full=full, since=since)
+    settings = parse_overrides(overrides)
+    check_db_directory(db_path)
+    check_same_site(db_path, primary_base_url(base_url), new_site=new_site)
+    code = crawl_into(db_path, base_url, settings, log_level, full=full, since=since)
     print_last_run(db_path)
     sys.exit(code)
 
 
 @cli.command()
-@db_option
+@click.option("--db", "db_path", default=DEMO_DB, show_default=True,
+              type=click.Path(dir_okay=False),
+              help="The demo's own archive (started afresh on each run; never a real archive).")
 @click.option("--articles", default=200, show_default=True, type=click.IntRange(10, 20_000),
               help="Articles in the replica.")
 @click.option("--seed", default=0, show_default=True, help="The replica's random seed.")
 @settings_option
 def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> None:
-    """Crawl an offline replica of the site into the archive and show what it holds.
+    """Crawl an offline replica of the site into a demo archive and show what it holds.
 
-    Starts the replica on a free loopback port, crawls it, prints a summary and three example
-    queries with their answers.
+    Starts the replica on a free loopback port, crawls it into data/demo.db (not the real
+    archive), prints a summary and three example queries with their answers. A re-run starts
+    the demo archive afresh; a file that is not a demo archive (one with crawls of anything but
+    a loopback replica) is refused (exit 2) and left as it is.
     """
     from archiver.replica import ReplicaServer, ReplicaSite
 
+    settings = parse_overrides(overrides)
+    if db_path == DEMO_DB:
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    check_db_directory(db_path)
+    with locked_run_errors():
+        start_demo_afresh(Path(db_path))
     click.echo(f"building a replica of {articles} articles (seed {seed}) ...", err=True)
     started = time.monotonic()
     with ReplicaServer(ReplicaSite(articles, seed=seed)) as server:
         click.echo(f"replica serving at {server.base_url}; crawling into {db_path}", err=True)
-        code = crawl_into(db_path, server.base_url, parse_overrides(overrides), "WARNING")
+        code = crawl_into(db_path, server.base_url, settings, "WARNING")
     elapsed = time.monotonic() - started
     print_last_run(db_path)
     click.echo(f"done in {elapsed:.1f} s\n")
@@ -206,6 +365,37 @@ def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> 
             click.echo()
     click.echo(f"explore further: archiver search Minsk --db {db_path}; archiver stats --db {db_path}")
     sys.exit(code)
+
+
+DEMO_SIDE_FILES: Final = ("-wal", "-shm", "-journal")
+"""The SQLite files beside an archive that go with it when the demo starts afresh."""
+
+
+def start_demo_afresh(db_path: Path) -> None:
+    """Remove an earlier demo archive at ``db_path`` (and its WAL files), under the run lock.
+
+    A demo archive is an SQLite archive whose crawl runs all crawled a loopback address (the
+    replica), or an empty one. Anything else (another program's database, crawls of another
+    address, articles from no known run) raises ArchiverError and is left untouched.
+    """
+    from archiver.lock import RunLock
+
+    if not db_path.exists():
+        return
+    archive = Archive(db_path)
+    with peeking(str(db_path)):
+        sites = archive.earlier_sites()
+        articles = archive.article_count()
+    real = [url for url in sites if not is_loopback_host(urlsplit(url).hostname or "")]
+    if real or (not sites and articles):
+        held = f"crawls of {', '.join(real[:3])}" if real else "articles"
+        raise ArchiverError(
+            f"{db_path} is not a demo archive (it holds {held}): the demo writes only to its "
+            "own file; choose another --db"
+        )
+    with RunLock(db_path):
+        for path in (db_path, *(Path(f"{db_path}{suffix}") for suffix in DEMO_SIDE_FILES)):
+            path.unlink(missing_ok=True)
 
 
 MAX_LISTED_PROBLEMS = 20
@@ -295,6 +485,7 @@ def stdout_is_tty() -> bool:
               help="Only articles of this section, e.g. Economy (case-insensitive).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @format_option("table", "json", "csv")
+@time_limit_option
 def search(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
     query: str,
@@ -303,18 +494,20 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
     category: str | None,
     limit: int,
     fmt: str,
+    time_limit: float,
 ) -> None:
     """Full-text search of titles, leads and bodies (SQLite FTS5 syntax), best match first.
 
     QUERY: words (all must match), "a phrase", prefix*, OR, NOT, NEAR(a b, 5), title:word.
     --since 2016 --until 2017 is the year 2016 (published_at, UTC; until exclusive).
     Table: rank, date, title, URL and a snippet with the matches in [ ] (bold in a terminal);
-    json: one object per line; csv: with a header. A malformed query exits 2.
+    json: one object per line; csv: with a header. A malformed query, one longer than 1,000
+    characters or of more than 64 terms, or one that runs past --time-limit exits 2.
     """
     if since is not None and until is not None and until <= since:
         raise click.UsageError("--until must come after --since")
     marks = bold_marks() if fmt == "table" and stdout_is_tty() else ("[", "]")
-    with open_archive(db_path, readonly=True) as archive:
+    with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         try:
             rows = archive.search(
                 query, limit=limit, since=since, until=until, category=category, marks=marks
@@ -376,9 +569,16 @@ def describe_run(run: dict[str, Any]) -> str:
               type=click.Path(dir_okay=False),
               help="Also draw articles per month: FILE.svg (a bar chart) or FILE.html (a page "
                    "with the chart and the numbers; no scripts).")
-def stats(db_path: str, fmt: str, plot_path: str | None) -> None:
-    """What the archive holds: totals, dates, categories, credits, field coverage, last runs."""
-    with open_archive(db_path, readonly=True) as archive:
+@time_limit_option
+def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> None:
+    """What the archive holds: totals, dates, categories, credits, field coverage, last runs.
+
+    field_coverage: the share of all archived articles with a value (after normalising), and
+    of those with raw text found on the page; extraction_health: the newest run's parsed pages
+    by where each field's raw text came from (site selectors, fallbacks, missing): a status
+    marker found by the selectors but naming no status counts there, not in the coverage.
+    """
+    with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         data = archive.stats()
         months = archive.articles_by_month() if plot_path else []
         last = archive.last_health()
@@ -400,20 +600,38 @@ def stats(db_path: str, fmt: str, plot_path: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    print_stats(data)
+
+
+STATS_HEADINGS: Final = {
+    "field_coverage": "field_coverage: share of the {articles} archived articles with a value "
+                      "(raw: with raw text found on the page)",
+    "extraction_health": "extraction_health: the newest run's parsed pages, by where each "
+                         "field's raw text came from (a raw text may normalise to no value)",
+}
+"""Headings of ``archiver stats`` sections that say what their figures count."""
+
+
+def print_stats(data: dict[str, object]) -> None:
+    """``archiver stats`` as text: one heading per key, an indented line per entry."""
+    totals = data.get("totals")
+    articles = totals.get("articles", 0) if isinstance(totals, dict) else 0
+    raw = data.get("raw_coverage")
+    raw = raw if isinstance(raw, dict) else {}
     for key, value in data.items():
+        if key == "raw_coverage":
+            continue  # shown beside field_coverage
+        heading = STATS_HEADINGS.get(key, f"{key}:").format(articles=articles)
         if isinstance(value, dict):
-            click.echo(f"{key}:")
+            click.echo(heading)
             for sub, count in value.items():
                 shown = f"{count:.1%}" if isinstance(count, float) else count
-                click.echo(f"  {sub}: {shown}")
-        elif key == "last_runs" and isinstance(value, list):
-            click.echo(f"{key}:" if value else f"{key}: none")
-            for run in value:
-                click.echo(f"  {describe_run(run)}")
+                found = f" (raw {raw[sub]:.1%})" if key == "field_coverage" and sub in raw else ""
+                click.echo(f"  {sub}: {shown}{found}")
         elif isinstance(value, list):
-            click.echo(f"{key}:")
+            click.echo(heading if value else f"{key}: none")
             for entry in value:
-                click.echo(f"  {entry}")
+                click.echo(f"  {describe_run(entry) if key == 'last_runs' else entry}")
         else:
             click.echo(f"{key}: {value}")
 
@@ -422,9 +640,10 @@ def stats(db_path: str, fmt: str, plot_path: str | None) -> None:
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @format_option("table", "json")
-def runs(db_path: str, limit: int, fmt: str) -> None:
+@time_limit_option
+def runs(db_path: str, limit: int, fmt: str, time_limit: float) -> None:
     """The crawl runs, newest first (an unfinished run has no finish time)."""
-    with open_archive(db_path, readonly=True) as archive:
+    with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         rows = archive.runs(limit=limit)
     if fmt == "json":
         for row in rows:
@@ -458,7 +677,10 @@ def runs(db_path: str, limit: int, fmt: str) -> None:
               help="The file to write (replaced when complete); - for stdout.")
 @click.option("--gzip/--no-gzip", "gzipped", default=None,
               help="Compress with gzip (warc: each record) [default: when FILE ends in .gz].")
-@click.option("--excel", is_flag=True, help="csv: start with a UTF-8 byte order mark, for Excel.")
+@click.option("--excel", is_flag=True,
+              help="csv: for spreadsheets: start with a UTF-8 byte order mark, and prefix ' to "
+                   "text starting with = + - @ tab or CR (no formula runs).")
+@time_limit_option
 def export(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
     fmt: str,
@@ -468,13 +690,16 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
     output: str,
     gzipped: bool | None,
     excel: bool,
+    time_limit: float,
 ) -> None:
     """Articles as CSV or JSON Lines, or the raw pages as WARC; to stdout or -o FILE.
 
     csv/jsonl: one row per article (table `articles`), by id, UTF-8; CSV is RFC 4180 with a
     header row and CRLF line ends, NULL an empty field. warc: a warcinfo record, then one
     response record per stored page (table `pages`). Ends with one line on stderr:
-    `exported N articles to FILE`; stdout carries nothing but the data.
+    `exported N articles to FILE`; stdout carries nothing but the data. Plain CSV keeps every
+    value exact; --excel neutralises text a spreadsheet would run as a formula. A stored page
+    that inflates past 8 MiB (or is damaged) is left out of a WARC, named on stderr, exit 1.
     """
     from archiver import export as exporting
 
@@ -485,10 +710,11 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
         raise CliError(str(exc)) from exc
     gzipped = exporting.gzip_wanted(output, gzipped)
     where = "stdout" if output == "-" else output
-    with open_archive(db_path, readonly=True) as archive:
+    skipped: list[PageUnreadableError] = []
+    with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         try:
             if fmt == "warc":
-                pages = exporting.pages_between(archive.iter_pages(), low, high)
+                pages = exporting.pages_between(archive.iter_pages(on_error=skipped.append), low, high)
                 with exporting.open_output(output) as out:
                     name = "" if output == "-" else Path(output).name
                     count = exporting.write_warc(pages, out, gzip=gzipped, filename=name)
@@ -501,7 +727,9 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
                 rows = archive.iter_articles(since=low, until=high, fields=names)
                 with exporting.open_output(output, gzip_stream=gzipped) as out:
                     if fmt == "csv":
-                        count = exporting.write_csv(rows, names, out, bom=excel)
+                        count = exporting.write_csv(
+                            rows, names, out, bom=excel, neutralise_formulas=excel
+                        )
                     else:
                         count = exporting.write_jsonl(rows, names, out)
                 noun = "article"
@@ -512,7 +740,12 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
             raise CliError(f"cannot write {where}: {exc.strerror or exc}") from exc
         except ArchiverError as exc:  # a bad field (UnknownFieldError), an unreadable page
             raise CliError(str(exc)) from exc
-    click.echo(f"exported {count} {noun}{'' if count == 1 else 's'} to {where}", err=True)
+    for problem in skipped:
+        click.echo(f"left out: {problem}", err=True)
+    left_out = f"; {len(skipped)} unreadable page(s) left out" if skipped else ""
+    click.echo(f"exported {count} {noun}{'' if count == 1 else 's'} to {where}{left_out}", err=True)
+    if skipped:
+        sys.exit(EXIT_FAILURES)
 
 
 # --- serve ------------------------------------------------------------------------------------
@@ -554,6 +787,12 @@ def serve(db_path: str, host: str, port: int, metadata_path: str | None) -> None
         serving.check_address(host, port)
     except OSError as exc:
         raise CliError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
+    if not is_loopback_host(host):
+        click.echo(
+            f"warning: --host {host} is not a loopback address: anyone who can reach this "
+            f"machine on port {port} can read the whole archive",
+            err=True,
+        )
     click.echo(f"serving {db_path} read-only on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     try:
         serving.serve(Path(db_path), host=host, port=port)
@@ -568,28 +807,84 @@ def serve(db_path: str, host: str, port: int, metadata_path: str | None) -> None
 
 
 # --- pages ------------------------------------------------------------------------------------
+def tz_option(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check a ``--tz`` IANA timezone name early: one line, exit 2."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(
+            f"--tz: expected an IANA timezone name like Europe/Minsk, got {shown(value)}"
+        ) from None
+    return value
+
+
+def now_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--now`` (an ISO 8601 time) early: one line, exit 2."""
+    from archiver.plan import parse_instant
+
+    if value is not None and parse_instant(value) is None:
+        raise CliError(f"--now: expected an ISO 8601 time like 2026-11-28T12:00:00Z, got {shown(value)}")
+    return value
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="The page's URL (default: its canonical link).")
-@click.option("--now", default=None, help="The fetch time, ISO 8601 (default: now).")
-@click.option("--tz", default="Europe/Minsk", show_default=True, help="The site's timezone.")
+@click.option("--now", default=None, callback=now_option,
+              help="The fetch time, ISO 8601 (default: now).")
+@click.option("--tz", default="Europe/Minsk", show_default=True, callback=tz_option,
+              help="The site's timezone (an IANA name).")
 def extract(files: tuple[str, ...], url: str | None, now: str | None, tz: str) -> None:
     """Each saved page (HTML, or .gz) in, one JSON line out: fields as the archive would hold them.
 
     Also prints `field_sources` and, where validation would reject the page, `reject_reasons`.
+    A file that cannot be read, is not valid gzip, or is (or inflates to) more than 8 MiB is
+    named on stderr and skipped; the others are still printed, then exit 2.
     """
     from archiver.extract import extract_file
 
+    bad = 0
     for name in files:
         path = Path(name)
-        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        try:
+            data = read_page_file(path)
+        except (OSError, ValueError, EOFError, zlib.error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            click.echo(f"archiver: {name}: {reason}", err=True)
+            bad += 1
+            continue
         record = extract_file(data, url=url, now=now, tz=tz, name=path.name)
         click.echo(json.dumps(record, ensure_ascii=False))
+    if bad:
+        sys.exit(EXIT_USAGE)
+
+
+def read_page_file(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """A saved page's bytes (gunzipped when the name ends in .gz), at most ``limit`` bytes.
+
+    Reads at most ``limit`` + 1 bytes (of output, for gzip: a gzip bomb is never inflated
+    whole). Raises ValueError for a page over the cap, OSError, EOFError or zlib.error for a
+    file that cannot be read or is not valid gzip.
+    """
+    with path.open("rb") as raw:
+        if path.suffix == ".gz":
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                data = unzipped.read(limit + 1)
+        else:
+            data = raw.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // (1024 * 1024)} MiB (the page size cap): not read")
+    return data
+
+
 
 
 @cli.command()
 @db_option
-@click.option("--tz", default="Europe/Minsk", show_default=True, help="The site's timezone.")
+@click.option("--tz", default="Europe/Minsk", show_default=True, callback=tz_option,
+              help="The site's timezone (an IANA name).")
 @click.option("--workers", default=0, show_default="the machine's cores", type=click.IntRange(0, 64),
               help="Extraction processes (1: in this process).")
 def reparse(db_path: str, tz: str, workers: int) -> None:
@@ -597,7 +892,8 @@ def reparse(db_path: str, tz: str, workers: int) -> None:
 
     After a change of selectors or normalisers: an article whose content changes gets a new
     revision, a page once rejected as invalid that now passes becomes an article, and an archived
-    article whose page no longer passes is kept as it was and listed (exit 1). Takes the run lock
+    article whose page no longer passes is kept as it was and listed (exit 1), as is a stored
+    page that cannot be read back (inflates past 8 MiB, damaged). Takes the run lock
     (exit 75 while a crawl runs). Progress on stderr; a summary line on stdout.
     """
     from archiver.lock import RunLock
@@ -606,6 +902,7 @@ def reparse(db_path: str, tz: str, workers: int) -> None:
 
     if not Path(db_path).exists():
         raise CliError(f"no archive at {db_path} (nothing to reparse)")
+    check_is_archive(db_path)
     last = [time.monotonic()]
 
     def progress(report: ReparseReport, total: int) -> None:
@@ -617,6 +914,8 @@ def reparse(db_path: str, tz: str, workers: int) -> None:
         report = run_reparse(archive, tz=tz, workers=workers or None, progress=progress)
     for url, reasons in report.regressions:
         click.echo(f"no longer valid (kept as archived): {url}: {reasons}")
+    for problem in report.unreadable:
+        click.echo(f"unreadable page (skipped): {problem}")
     click.echo(report.summary())
     sys.exit(report.exit_code)
 
@@ -635,7 +934,8 @@ def health_heading(run_id: int, started_at: str, health: RunHealth) -> str:
 @db_option
 @click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
               help="The least share of each required field that must come from the site's selectors.")
-def check(db_path: str, threshold: float) -> None:
+@time_limit_option
+def check(db_path: str, threshold: float, time_limit: float) -> None:
     """Exit 1 when the site's selectors stopped working: the alarm for a redesign of the site.
 
     Looks at the newest run that parsed article pages: when the share of a required field
@@ -643,7 +943,7 @@ def check(db_path: str, threshold: float) -> None:
     rest came from fallbacks or is missing), prints which field and which template, and exits 1.
     Exit 0 otherwise (and when no run has parsed a page yet).
     """
-    with open_archive(db_path, readonly=True) as archive:
+    with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         last = archive.last_health()
     if last is None:
         click.echo("check: no finished run has parsed article pages yet")

@@ -36,6 +36,22 @@ class ArchiveLockedError(ArchiveError):
     timeout (5 s)."""
 
 
+class PageUnreadableError(ArchiveError):
+    """Raised by archiver.store when a stored page cannot be read back: its body inflates past
+    ``MAX_PAGE_BYTES`` (a compression bomb), is damaged, or has an unknown encoding. ``page_id``
+    and ``url`` name the page; readers that take an ``on_error`` callback skip it and go on."""
+
+    def __init__(self, message: str, *, page_id: int, url: str = "") -> None:
+        super().__init__(message)
+        self.page_id = page_id
+        self.url = url
+
+
+class QueryTimeoutError(ArchiveError):
+    """Raised by archiver.store when a read query ran longer than the archive's time limit
+    (``Archive(time_limit=...)``) and SQLite stopped it (e.g. a view redefined to never end)."""
+
+
 class SearchQueryError(ArchiverError, ValueError):
     """Raised by archiver.store.Archive.search when the query is not valid FTS5 syntax."""
 

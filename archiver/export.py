@@ -4,8 +4,11 @@ The writers are pure: rows (or pages) in from an iterator, bytes out to a binary
 held at a time, so memory stays flat however large the archive. Text is UTF-8.
 
 - CSV: RFC 4180 (``csv`` module, a header row, fields quoted when they hold ``,``, ``"``, CR or
-  LF, ``\\r\\n`` line ends); NULL is an empty field. ``bom=True`` starts the file with a UTF-8 BOM
-  so that Excel reads it as UTF-8.
+  LF, ``\\r\\n`` line ends); NULL is an empty field; values are written exactly as stored.
+  ``--excel`` (``bom=True, neutralise_formulas=True``) starts the file with a UTF-8 BOM so that
+  Excel reads it as UTF-8, and prefixes ``'`` to text that starts with ``=``, ``+``, ``-``,
+  ``@``, a tab or a CR, so that a spreadsheet shows it as text instead of running a formula
+  (OWASP "CSV injection"; such a cell's value is then changed by that one character).
 - JSON Lines: one object per line, keys in field order, NULL as ``null``, non-ASCII as is; the
   line separators U+0085, U+2028 and U+2029 are written as ``\\u`` escapes so that any line
   splitter sees one record per line.
@@ -20,6 +23,7 @@ import gzip
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
@@ -138,10 +142,32 @@ def check_options(fmt: str, *, fields: str | None, excel: bool, output: str, db_
         raise ValueError(f"cannot export into the archive itself ({output})")
 
 
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+
+
+def neutralise_formula(value: object) -> object:
+    """``value`` with ``'`` prefixed when it is text starting with one of FORMULA_STARTS (a
+    spreadsheet then shows the text instead of running it); anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(
-    rows: Iterable[Mapping[str, object]], fields: Sequence[str], out: ByteSink, *, bom: bool = False
+    rows: Iterable[Mapping[str, object]],
+    fields: Sequence[str],
+    out: ByteSink,
+    *,
+    bom: bool = False,
+    neutralise_formulas: bool = False,
 ) -> int:
-    """Rows as RFC 4180 CSV (UTF-8, header row, ``\\r\\n``) on ``out``; return the row count."""
+    """Rows as RFC 4180 CSV (UTF-8, header row, ``\\r\\n``) on ``out``; return the row count.
+
+    bom: start with a UTF-8 byte order mark. neutralise_formulas: text cells that a spreadsheet
+    would run as a formula get a ``'`` in front (``neutralise_formula``); otherwise every value
+    is written exactly.
+    """
     sink = _Utf8Sink(out)
     if bom:
         sink.write("\ufeff")
@@ -149,7 +175,10 @@ def write_csv(
     writer.writerow(fields)
     count = 0
     for row in rows:
-        writer.writerow(["" if row[name] is None else row[name] for name in fields])
+        values = ["" if row[name] is None else row[name] for name in fields]
+        if neutralise_formulas:
+            values = [neutralise_formula(value) for value in values]
+        writer.writerow(values)
         count += 1
     return count
 
@@ -254,10 +283,12 @@ def gzip_wanted(target: str, flag: bool | None) -> bool:
 def open_output(target: str, *, gzip_stream: bool = False) -> Iterator[ByteSink]:
     """A binary stream to ``target`` (``-``: stdout, flushed at the end but left open).
 
-    A file is written as a hidden ``.NAME.PID.part`` beside it and renamed over ``target`` only
-    when the block ends without an error (removed otherwise), so a failed export never leaves a
-    truncated file. gzip_stream: gzip the whole stream (CSV/JSONL; WARC gzips per record).
-    Raises OSError when the file cannot be written.
+    A file is written as a hidden ``.NAME.XXXXXXXX.part`` beside it (created new under a random
+    name with ``O_EXCL``: a planted symbolic link is never followed; then given the usual mode,
+    0666 less the umask) and renamed over ``target`` only when the block ends without an error
+    (removed otherwise), so a failed export never leaves a truncated file, and a ``target`` that
+    is a symbolic link is replaced, not written through. gzip_stream: gzip the whole stream
+    (CSV/JSONL; WARC gzips per record). Raises OSError when the file cannot be written.
     """
     if target == "-":
         stdout = sys.stdout.buffer
@@ -269,9 +300,13 @@ def open_output(target: str, *, gzip_stream: bool = False) -> Iterator[ByteSink]
         stdout.flush()
         return
     path = Path(target)
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    fd, part_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    part = Path(part_name)
     try:
-        with part.open("wb") as raw:
+        with os.fdopen(fd, "wb") as raw:
+            umask = os.umask(0o022)  # read the umask (there is no call that only reads it)
+            os.umask(umask)
+            os.fchmod(raw.fileno(), 0o666 & ~umask)
             if gzip_stream:
                 inner = path.name.removesuffix(".gz")
                 with gzip.GzipFile(filename=inner, mode="wb", fileobj=raw, mtime=0) as zipped:

@@ -22,6 +22,7 @@ import os
 import re
 import shlex
 import socket
+import stat
 import sys
 import time
 from collections.abc import Sequence
@@ -95,10 +96,17 @@ def read_holder(db_path: Path) -> Holder | None:
     """The last holder recorded for the archive at ``db_path`` (the current one while the lock is
     held), or None when there is no lock file or its record is unreadable or garbled."""
     try:
-        with lock_path_for(db_path).open("rb") as file:
-            data = file.read(MAX_RECORD_BYTES + 1)
+        fd = os.open(lock_path_for(db_path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, MAX_RECORD_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return parse_holder(data)
 
 
@@ -189,12 +197,38 @@ class RunLock:
         self.release()
 
     def _open(self) -> int:
-        """Open (creating it and its directory if missing) the lock file for writing."""
+        """Open (creating it and its directory if missing) the lock file for writing.
+
+        Never through a symbolic link (``O_NOFOLLOW``) and only a regular file: a lock path that
+        is a link, a FIFO, a device or a directory raises ArchiveError, and nothing is written
+        (the holder record would otherwise truncate and overwrite whatever the link names).
+        """
         try:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(
+                self.lock_path,
+                os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                0o644,
+            )
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ArchiveError(
+                    f"the lock file {self.lock_path} of archive {self.db_path} is a symbolic "
+                    "link: refusing to write through it (remove it)"
+                ) from exc
             raise self._os_error(exc) from exc
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        except OSError as exc:
+            os.close(fd)
+            raise self._os_error(exc) from exc
+        if not regular:
+            os.close(fd)
+            raise ArchiveError(
+                f"the lock file {self.lock_path} of archive {self.db_path} is not a regular "
+                "file: refusing to use it (remove it)"
+            )
+        return fd
 
     def _write_record(self, fd: int) -> Holder:
         """Replace the lock file's content with this process's record (fsynced)."""

@@ -7,7 +7,9 @@ pool of worker processes, and the results are stored in batches, one transaction
 ``Archive.store_items``: an article whose content changed gets a new revision (the old version
 goes to ``article_revisions``), an unchanged one is left as it is, a rejected URL that is now
 valid becomes an article. An archived article whose page no longer passes validation is kept as
-it was and reported: that is a parser regression, not news about the article.
+it was and reported: that is a parser regression, not news about the article. A stored page that
+cannot be read back (it inflates past 8 MiB, a compression bomb, or is damaged) is skipped and
+reported; memory stays bounded by that cap.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 
+from archiver.errors import PageUnreadableError
 from archiver.extract import process_page
 from archiver.items import ArticleItem, RawPage
 from archiver.store import NEW, UNCHANGED, UPDATED, Archive
@@ -40,12 +43,14 @@ class ReparseReport:
     recovered: int = 0
     still_rejected: int = 0
     regressions: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[PageUnreadableError] = field(default_factory=list)
+    """Stored pages that could not be read back (inflate past 8 MiB, damaged): skipped."""
     seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
         """0 when every archived article re-extracted valid, else 1 (for cron)."""
-        return 1 if self.regressions else 0
+        return 1 if self.regressions or self.unreadable else 0
 
     def summary(self) -> str:
         """One line: counts, time and rate."""
@@ -54,7 +59,7 @@ class ReparseReport:
             f"reparse: {self.pages} pages in {self.seconds:.1f} s ({rate:.0f}/s): "
             f"{self.updated} updated, {self.unchanged} unchanged, {self.recovered} rejects now "
             f"archived, {self.still_rejected} still rejected, {len(self.regressions)} no longer "
-            "valid (kept)"
+            f"valid (kept), {len(self.unreadable)} unreadable (skipped)"
         )
 
 
@@ -93,7 +98,8 @@ def reparse(
             def extract_all(chunk: list[RawPage]) -> Iterable[ArticleItem]:
                 return pool.map(extract, chunk, chunksize=CHUNK)
 
-        for chunk, items in _one_ahead(_chunks(archive.pages_to_reparse(), batch), extract_all):
+        pages = archive.pages_to_reparse(on_error=report.unreadable.append)
+        for chunk, items in _one_ahead(_chunks(pages, batch), extract_all):
             _store(archive, chunk, items, report)
             report.seconds = time.monotonic() - started
             if progress is not None:

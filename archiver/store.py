@@ -17,8 +17,9 @@ import json
 import os
 import re
 import sqlite3
+import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +33,8 @@ from archiver.errors import (
     ArchiveFullError,
     ArchiveLockedError,
     ArchiveReadOnlyError,
+    PageUnreadableError,
+    QueryTimeoutError,
     SchemaTooNewError,
     SearchQueryError,
     UnknownFieldError,
@@ -43,6 +46,19 @@ BUSY_TIMEOUT_MS: Final = 5000
 
 PAGE_ENCODING: Final = "zlib"
 """The value of ``pages.encoding``: how ``pages.body`` is compressed."""
+
+MAX_PAGE_BYTES: Final = 8 * 1024 * 1024
+"""The most bytes a stored page may inflate to when read back (8 MiB, the crawler's
+``DOWNLOAD_MAXSIZE``): a larger one is a compression bomb or damage, refused for that page."""
+
+DEFAULT_TIME_LIMIT_S: Final = 60.0
+"""The default time limit of one read call of the CLI's read commands, in seconds."""
+
+PROGRESS_STEPS: Final = 10_000
+"""SQLite virtual-machine steps between two looks at the clock of a time-limited connection."""
+
+PageErrorHandler = Callable[[PageUnreadableError], None]
+"""Called by the page readers with each page they cannot read, which they then skip."""
 
 PAGE_ZLIB_LEVEL: Final = 1
 """zlib level for page bodies: 1 is ~2.5x faster than 6 for ~25 % more bytes on HTML."""
@@ -67,6 +83,12 @@ COVERAGE_FIELDS: Final = (
     "image_url", "image_credit", "image_caption", "lead", "body",
 )
 """The fields whose share of non-empty values ``Archive.stats`` reports."""
+
+RAW_COVERAGE_COLUMNS: Final = {
+    "title": "title_raw", "category": "category_raw", "trend_status": "trend_status_raw",
+    "published_at": "published_raw", "image_credit": "image_credit_raw",
+}
+"""Field -> the column of its raw text as found on the page, for ``raw_coverage``."""
 
 LINK_KINDS: Final = ("similar", "trend", "inline", "translation")
 """The documented values of ``related_links.kind`` (``issue`` links are the ``issue_links`` view)."""
@@ -586,6 +608,37 @@ MIGRATIONS: Final = (
 SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].version
 """The schema version this code writes (``PRAGMA user_version`` of an up-to-date archive)."""
 
+_CREATES: Final = re.compile(
+    r"\s*CREATE\s+(?:UNIQUE\s+)?(?:VIRTUAL\s+)?(TABLE|INDEX|VIEW|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+    r"[\"\[`]?(\w+)",
+    re.IGNORECASE,
+)
+_DROPS: Final = re.compile(
+    r"\s*DROP\s+(TABLE|INDEX|VIEW|TRIGGER)\s+(?:IF\s+EXISTS\s+)?[\"\[`]?(\w+)", re.IGNORECASE
+)
+_ADDS_COLUMN: Final = re.compile(
+    r"\s*ALTER\s+TABLE\s+[\"\[`]?(\w+)[\"\]`]?\s+ADD\s+(?:COLUMN\s+)?[\"\[`]?(\w+)", re.IGNORECASE
+)
+
+
+def expected_schema(version: int) -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
+    """What an archive at schema ``version`` holds, read from MIGRATIONS: the (type, name) of
+    each table, index, view and trigger (``sqlite_master`` types; an FTS5 table is a ``table``)
+    and, per table, the columns added by ``ALTER TABLE``."""
+    objects: set[tuple[str, str]] = set()
+    columns: dict[str, set[str]] = {}
+    for migration in MIGRATIONS:
+        if migration.version > version:
+            break
+        for statement in migration.statements:
+            if created := _CREATES.match(statement):
+                objects.add((created[1].lower(), created[2]))
+            elif dropped := _DROPS.match(statement):
+                objects.discard((dropped[1].lower(), dropped[2]))
+            elif added := _ADDS_COLUMN.match(statement):
+                columns.setdefault(added[1], set()).add(added[2])
+    return objects, columns
+
 # --- hot-path statements, built once from fixed identifiers ----------------------------------
 _ARTICLE_INSERT_COLUMNS = (
     "url", "site", "lang", "title", "category", "trend_status", "published_at", "published_local",
@@ -697,6 +750,15 @@ ORDER BY top.rank, top.published_at DESC
 """.format(date_key=date_key("a."))
 """``_SEARCH`` without filters: rank in the full-text index alone, join ``articles`` only for the
 hits ranked at or above the ``:limit``-th (ties kept, so the date-key tie-break is exact)."""
+
+MAX_QUERY_CHARS: Final = 1000
+"""The longest search query ``Archive.search`` runs, in characters."""
+
+MAX_QUERY_TERMS: Final = 64
+"""The most terms (words, not counting AND, OR, NOT, NEAR) in one search query."""
+
+_QUERY_WORD: Final = re.compile(r"\w+")
+_QUERY_OPERATORS: Final = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 FTS_SYNTAX_HINT: Final = (
     'FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT, NEAR(a b, 5), '
@@ -841,9 +903,24 @@ class Archive:
     ``with`` block ends the connection.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        time_limit: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """time_limit: seconds a read call (a query; with the streaming readers, each batch) may
+        run before SQLite stops it: the call raises sqlite3.OperationalError (``interrupted``)
+        with ``timed_out`` set, and ``timeout_error()`` is the QueryTimeoutError to report
+        (``search`` raises that itself); None: no limit. clock: seconds, monotonic (injected
+        in tests)."""
         self.path = Path(path)
         self.readonly = False
+        self.time_limit = time_limit
+        self.timed_out = False
+        self._clock = clock
+        self._deadline = float("inf")
         self._db: Database | None = None
 
     # --- connection ---------------------------------------------------------------------------
@@ -868,8 +945,31 @@ class Archive:
             conn.close()
             raise
         self.readonly = readonly
+        if self.time_limit is not None:
+            conn.set_progress_handler(self._over_time, PROGRESS_STEPS)
         self._db = Database(conn, execute_plugins=False)
         return self
+
+    def _over_time(self) -> int:
+        """SQLite's progress handler: non-zero (stop the statement) once past the deadline."""
+        if self._clock() > self._deadline:
+            self.timed_out = True
+            return 1
+        return 0
+
+    def _restart_clock(self) -> None:
+        """Start the time limit afresh for the next read call."""
+        self.timed_out = False
+        if self.time_limit is not None:
+            self._deadline = self._clock() + self.time_limit
+
+    def timeout_error(self) -> QueryTimeoutError:
+        """The error for a query that the time limit stopped."""
+        return QueryTimeoutError(
+            f"archive {self.path}: a query ran past the time limit of {self.time_limit:g} s and "
+            "was stopped (a view that never ends? raise the limit with --time-limit or "
+            "ARCHIVER_TIME_LIMIT)"
+        )
 
     def _connect(self, *, readonly: bool) -> sqlite3.Connection:
         path = self.path
@@ -902,6 +1002,11 @@ class Archive:
                 self._quick_check(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             if readonly:
+                if version == 0:
+                    raise ArchiveError(
+                        f"{self.path} is empty, not an archive yet: `archiver crawl --db "
+                        f"{self.path}` creates the archive in it"
+                    )
                 if version < SCHEMA_VERSION:
                     raise ArchiveError(
                         f"archive {self.path} has schema version {version}, this archiver reads "
@@ -916,22 +1021,55 @@ class Archive:
             raise _translate(exc, self.path) from exc
 
     def _check_version(self, conn: sqlite3.Connection) -> int:
-        """The file's schema version; raises when it is newer or the database is not an archive."""
+        """The file's schema version; raises when it is newer or the database is not an archive.
+
+        Reads only. A database with no objects at version 0 is a new archive; any other is an
+        archive only when it holds every table, view and added column that the migrations up to
+        its ``user_version`` create (objects of its own may be added; indexes and triggers are
+        not required: a bulk load may drop them for a while). Anything
+        else (a negative version, tables without a version, a version without its tables) is
+        another program's database: ArchiveCorruptError, before anything is written.
+        """
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise SchemaTooNewError(
                 f"archive {self.path} has schema version {version}, newer than this archiver's "
                 f"{SCHEMA_VERSION}: upgrade the archiver"
             )
+        objects = {
+            (str(kind), str(name))
+            for kind, name in conn.execute(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if version < 0:
+            raise ArchiveCorruptError(
+                f"{self.path} is an SQLite database but not an archive (schema version {version}); "
+                "left untouched"
+            )
         if version == 0:
-            objects = conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-            ).fetchone()[0]
             if objects:
                 raise ArchiveCorruptError(
                     f"{self.path} is an SQLite database but not an archive (it has tables and "
-                    "no schema version)"
+                    "no schema version); left untouched"
                 )
+            return version
+        expected_objects, expected_columns = expected_schema(version)
+        required = {(kind, name) for kind, name in expected_objects if kind in ("table", "view")}
+        missing = sorted(f"{kind} {name}" for kind, name in required - objects)
+        for table, columns in sorted(expected_columns.items()):
+            if ("table", table) not in objects:
+                continue  # already listed as missing
+            present = {str(row[1]) for row in conn.execute(
+                "SELECT * FROM pragma_table_info(?)", (table,)
+            )}
+            missing.extend(f"column {table}.{name}" for name in sorted(columns - present))
+        if missing:
+            shown_missing = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+            raise ArchiveCorruptError(
+                f"{self.path} is an SQLite database but not an archive of schema version {version} "
+                f"(missing {shown_missing}); left untouched"
+            )
         return version
 
     def _quick_check(self, conn: sqlite3.Connection) -> None:
@@ -1082,6 +1220,7 @@ class Archive:
     def last_health(self) -> tuple[int, str, str | None] | None:
         """(run id, started_at, health JSON) of the newest finished run that parsed article
         pages (an idle run parses none), or None."""
+        self._restart_clock()
         row = self.db.execute(
             "SELECT id, started_at, health FROM crawl_runs WHERE finished_at IS NOT NULL "
             "AND coalesce(json_extract(health, '$.pages'), 0) > 0 ORDER BY id DESC LIMIT 1"
@@ -1090,6 +1229,7 @@ class Archive:
 
     def runs(self, limit: int = 20) -> list[dict[str, object]]:
         """The newest ``limit`` crawl_runs rows, newest first; ``stats`` parsed from JSON."""
+        self._restart_clock()
         rows = list(
             self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
         )
@@ -1512,6 +1652,7 @@ class Archive:
     def get_article(self, url: str) -> dict[str, object] | None:
         """The articles row at ``url`` (columns as stored) plus ``related``: its links, by kind and
         position, each with ``target_id`` (None until the target is archived); None if absent."""
+        self._restart_clock()
         rows = list(self.db.query("SELECT * FROM articles WHERE url = ?", (url,)))
         if not rows:
             return None
@@ -1546,11 +1687,23 @@ class Archive:
         ASCII case-insensitive. Each hit: id, url, title, published_at, category, snippet (matches
         between ``marks``, ``[ ]`` by default; ``…`` for cuts) and rank (bm25 with title weighted
         10, lead 4, body 1; lower is better). Raises SearchQueryError (a ValueError) when the
-        query is empty or malformed or the query or category is not valid Unicode (lone
-        surrogates: undecodable bytes in argv), ValueError when a bound is malformed.
+        query is empty, malformed, longer than MAX_QUERY_CHARS characters or of more than
+        MAX_QUERY_TERMS terms, or the query or category is not valid Unicode (lone surrogates:
+        undecodable bytes in argv), ValueError when a bound is malformed, QueryTimeoutError when
+        the archive's time limit stopped it.
         """
+        self._restart_clock()
         if not query.strip():
             raise SearchQueryError(f"empty search query ({FTS_SYNTAX_HINT})")
+        if len(query) > MAX_QUERY_CHARS:
+            raise SearchQueryError(
+                f"search query too long: {len(query)} characters (at most {MAX_QUERY_CHARS})"
+            )
+        terms = [word for word in _QUERY_WORD.findall(query) if word not in _QUERY_OPERATORS]
+        if len(terms) > MAX_QUERY_TERMS:
+            raise SearchQueryError(
+                f"search query has too many terms: {len(terms)} (at most {MAX_QUERY_TERMS})"
+            )
         for name, bound in (("since", since), ("until", until)):
             if bound is not None and not _UTC_SECOND.fullmatch(bound):
                 raise ValueError(f"{name} must be YYYY-MM-DDTHH:MM:SSZ, got {bound!r}")
@@ -1565,6 +1718,8 @@ class Archive:
             unfiltered = since is None and until is None and category is None
             return list(self.db.query(_SEARCH_TOP if unfiltered else _SEARCH, params))
         except sqlite3.OperationalError as exc:
+            if self.timed_out:
+                raise self.timeout_error() from exc
             message = _describe(exc)
             if "locked" in message or "busy" in message:
                 raise _translate(exc, self.path) from exc
@@ -1572,9 +1727,49 @@ class Archive:
                 f"bad search query {shown(query)}: {message} ({FTS_SYNTAX_HINT})"
             ) from exc
 
+    def earlier_sites(self) -> list[str]:
+        """The site addresses (``crawl_runs.base_url``, non-empty, distinct, oldest first) of the
+        runs already in the archive at ``path``, read without opening it (see ``_peek``), after
+        the checks that it is an archive (any schema version up to this
+        one). A missing or empty file has none. Raises as ``open`` does (ArchiveCorruptError for
+        another program's database), writing nothing."""
+        return [str(url) for (url,) in self._peek(
+            "SELECT base_url FROM crawl_runs WHERE base_url <> '' GROUP BY base_url ORDER BY min(id)"
+        )]
+
+    def article_count(self) -> int:
+        """How many articles the archive at ``path`` holds, read as ``earlier_sites`` reads."""
+        rows = self._peek("SELECT count(*) FROM articles")
+        return int(rows[0][0]) if rows else 0
+
+    def _peek(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of ``sql`` (fixed SQL over the version-1 tables) from the file at ``path``
+        through a read-only, ``immutable`` connection (no lock, no ``-wal``/``-shm`` files made;
+        rows still in a WAL file are not seen; callers hold the run lock when the file has one,
+        so that no writer is half-way), after ``_check_version``; [] for a missing, empty or
+        new (version 0) file, or one with a ``-journal`` file beside it."""
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return []
+        if Path(f"{self.path}-journal").exists():
+            return []  # a hot rollback journal: only a normal open may judge (and recover) it
+        try:
+            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from exc
+        try:
+            if self._check_version(conn) == 0:
+                return []
+            return [tuple(row) for row in conn.execute(sql)]
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from exc
+        finally:
+            conn.close()
+
     def articles_by_month(self) -> list[MonthCount]:
         """The ``articles_by_month`` view: dated articles per month of their date key
         (published_at, or the period's start without one), oldest first."""
+        self._restart_clock()
         return [
             MonthCount(str(month), int(articles), int(words or 0))
             for month, articles, words in self.db.execute(
@@ -1605,11 +1800,15 @@ class Archive:
         none), ``per_category`` (category -> articles, most
         first, ``(none)`` for none), ``top_credits`` (image credit -> articles, the 10 most used;
         credits joined with ``; `` count once each: the ``image_credits`` view),
-        ``field_coverage`` (field -> share of articles with a non-empty value, 0.0 to 1.0) and
+        ``field_coverage`` (field -> share of all articles with a non-empty normalised value,
+        0.0 to 1.0), ``raw_coverage`` (field -> share of all articles whose raw text was found on
+        the page: a status marker found but naming no status counts here, not in
+        ``field_coverage``; the extraction health of ``archiver stats`` counts raw sources too) and
         ``last_runs`` (the LAST_RUNS newest crawl_runs, newest first: id, mode, started_at,
         finished_at (None while unfinished), items_new, items_updated, items_rejected, failures,
         exit_code).
         """
+        self._restart_clock()
         one = self._scalar
         totals = {
             "articles": one("SELECT count(*) FROM articles"),
@@ -1651,13 +1850,16 @@ class Archive:
                 "SELECT credit, articles FROM image_credits ORDER BY articles DESC, credit LIMIT 10"
             )
         }
-        filled = ", ".join(f"sum(coalesce({name}, '') <> '')" for name in COVERAGE_FIELDS)
+        columns = (*COVERAGE_FIELDS, *RAW_COVERAGE_COLUMNS.values())
+        filled = ", ".join(f"sum(coalesce({name}, '') <> '')" for name in columns)
         row = self.db.execute(f"SELECT count(*), {filled} FROM articles").fetchone()
         total = int(row[0])
-        coverage = {
+        shares = {
             name: (int(value or 0) / total if total else 0.0)
-            for name, value in zip(COVERAGE_FIELDS, row[1:], strict=True)
+            for name, value in zip(columns, row[1:], strict=True)
         }
+        coverage = {name: shares[name] for name in COVERAGE_FIELDS}
+        raw_coverage = {name: shares[column] for name, column in RAW_COVERAGE_COLUMNS.items()}
         return {
             "totals": totals,
             "published": {"first": first, "last": last},
@@ -1666,6 +1868,7 @@ class Archive:
             "per_category": per_category,
             "top_credits": top_credits,
             "field_coverage": coverage,
+            "raw_coverage": raw_coverage,
             "last_runs": list(
                 self.db.query(
                     "SELECT id, mode, started_at, finished_at, items_new, items_updated, "
@@ -1680,13 +1883,22 @@ class Archive:
 
     def example_queries(self) -> list[tuple[str, str, list[dict[str, object]]]]:
         """(title, SQL, result rows) of EXAMPLE_QUERIES, for ``archiver demo``."""
+        self._restart_clock()
         return [(title, sql, list(self.db.query(sql))) for title, sql in EXAMPLE_QUERIES]
 
-    def iter_pages(self, *, latest_only: bool = False, batch: int = 200) -> Iterator[RawPage]:
+    def iter_pages(
+        self,
+        *,
+        latest_only: bool = False,
+        batch: int = 200,
+        on_error: PageErrorHandler | None = None,
+    ) -> Iterator[RawPage]:
         """Every stored page, decompressed, in the order first stored (pages.id).
 
         latest_only: only the most recently fetched version of each url. Reads ``batch`` rows at
-        a time, so the archive can be written while iterating.
+        a time, so the archive can be written while iterating. A page that cannot be read back
+        (inflates past MAX_PAGE_BYTES, damaged) raises PageUnreadableError, or, with
+        ``on_error``, is passed to it and skipped.
         """
         where = (
             "AND p.id = (SELECT q.id FROM pages AS q WHERE q.url = p.url "
@@ -1694,48 +1906,67 @@ class Archive:
             if latest_only
             else ""
         )
-        yield from self._pages_by_id(f"FROM pages AS p WHERE p.id > ? {where}", batch)
+        yield from self._pages_by_id(f"FROM pages AS p WHERE p.id > ? {where}", batch, on_error)
 
-    def _pages_by_id(self, rest: str, batch: int) -> Iterator[RawPage]:
+    def _pages_by_id(
+        self, rest: str, batch: int, on_error: PageErrorHandler | None = None
+    ) -> Iterator[RawPage]:
         """The pages that ``SELECT ... {rest}`` finds, decompressed, in pages.id order, ``batch``
-        rows at a time (``rest`` has one ``?`` for the last id read: ``p.id > ?``)."""
+        rows at a time (``rest`` has one ``?`` for the last id read: ``p.id > ?``). A body is
+        inflated only up to MAX_PAGE_BYTES; an unreadable page goes to ``on_error`` (then
+        skipped) or raises PageUnreadableError."""
         sql = (
             "SELECT p.id, p.url, p.fetched_at, p.status, p.headers, p.body, p.encoding "
             f"{rest} ORDER BY p.id LIMIT ?"
         )
         last_id = 0
         while True:
+            self._restart_clock()
             rows = self.db.execute(sql, (last_id, batch)).fetchall()
             if not rows:
                 return
             for page_id, url, fetched_at, status, headers, body, encoding in rows:
                 last_id = page_id
+                try:
+                    data = _decode_body(bytes(body), encoding, page_id, url)
+                except PageUnreadableError as exc:
+                    if on_error is None:
+                        raise
+                    on_error(exc)
+                    continue
                 yield RawPage(
                     url=url,
                     fetched_at=fetched_at,
                     status=int(status),
                     headers=json.loads(headers),
-                    body=_decode_body(bytes(body), encoding, page_id),
+                    body=data,
                 )
 
-    def pages_to_reparse(self, *, batch: int = 200) -> Iterator[RawPage]:
+    def pages_to_reparse(
+        self, *, batch: int = 200, on_error: PageErrorHandler | None = None
+    ) -> Iterator[RawPage]:
         """The page each article was last stored from, then the latest page of each other URL an
         article was seen under (``article_urls``: a page that joined an article merges again),
         then the latest page of each URL that was rejected as invalid and is not archived (a
         fixed parser may now accept it).
 
         Reads ``batch`` rows at a time, in pages.id order, so the archive can be written while
-        iterating.
+        iterating. An unreadable page (see ``iter_pages``) raises, or goes to ``on_error``.
         """
         yield from self._pages_by_id(
-            "FROM pages AS p WHERE p.id > ? AND p.id IN (SELECT page_id FROM articles)", batch
+            "FROM pages AS p WHERE p.id > ? AND p.id IN (SELECT page_id FROM articles)",
+            batch,
+            on_error,
         )
-        yield from self._pages_by_id(f"FROM pages AS p WHERE p.id > ? AND p.id IN ({_ALIAS_PAGES})", batch)
+        yield from self._pages_by_id(
+            f"FROM pages AS p WHERE p.id > ? AND p.id IN ({_ALIAS_PAGES})", batch, on_error
+        )
         yield from self._pages_by_id(
             "FROM pages AS p WHERE p.id > ? AND p.id IN ("
             " SELECT max(r.page_id) FROM rejects AS r WHERE r.kind = 'invalid' "
             " AND r.page_id IS NOT NULL AND r.url NOT IN (SELECT url FROM articles) GROUP BY r.url)",
             batch,
+            on_error,
         )
 
     def count_pages_to_reparse(self) -> int:
@@ -1831,6 +2062,7 @@ class Archive:
         """Rows of ``sql`` (``SELECT id, fields... WHERE id > ? ... LIMIT ?``), page after page."""
         last_id = 0
         while True:
+            self._restart_clock()
             rows = self.db.execute(sql, (last_id, *bounds, batch)).fetchall()
             for row in rows:
                 yield dict(zip(fields, row[1:], strict=True))
@@ -1863,12 +2095,52 @@ def _writable(path: Path) -> bool:
     return path.is_dir() or bool(path.stat().st_mode & 0o222)
 
 
-def _decode_body(data: bytes, encoding: str, page_id: int) -> bytes:
+def inflate(data: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """``data`` (zlib) decompressed, never holding more than ``limit`` + 1 bytes of output.
+
+    Raises ValueError when the output would pass ``limit`` bytes, zlib.error when ``data`` is
+    damaged or incomplete.
+    """
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise ValueError(f"inflates past {limit} bytes")
+    out += inflater.flush()
+    if not inflater.eof:
+        raise zlib.error("incomplete or truncated stream")
+    if len(out) > limit:
+        raise ValueError(f"inflates past {limit} bytes")
+    return out
+
+
+def _decode_body(data: bytes, encoding: str, page_id: int, url: str = "") -> bytes:
+    """A stored body as the bytes received; raises PageUnreadableError for a page that inflates
+    past MAX_PAGE_BYTES (a compression bomb), a damaged body or an unknown encoding."""
+    where = f"page {page_id}" + (f" ({url})" if url else "")
     if encoding == PAGE_ENCODING:
-        return zlib.decompress(data)
+        try:
+            return inflate(data)
+        except ValueError:
+            raise PageUnreadableError(
+                f"{where} inflates past {MAX_PAGE_BYTES // (1024 * 1024)} MiB (the page size "
+                "cap): not read",
+                page_id=page_id, url=url,
+            ) from None
+        except zlib.error as exc:
+            raise PageUnreadableError(
+                f"{where} has a damaged body ({exc})", page_id=page_id, url=url
+            ) from exc
     if encoding in ("", "identity"):
+        if len(data) > MAX_PAGE_BYTES:
+            raise PageUnreadableError(
+                f"{where} is larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB (the page size "
+                "cap): not read",
+                page_id=page_id, url=url,
+            )
         return data
-    raise ArchiveError(f"page {page_id} has an unknown body encoding {encoding!r}")
+    raise PageUnreadableError(
+        f"{where} has an unknown body encoding {encoding!r}", page_id=page_id, url=url
+    )
 
 
 def _loads(text: Any) -> object:

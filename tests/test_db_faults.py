@@ -201,13 +201,14 @@ def test_a_full_disk_stops_the_crawl_with_every_commit_intact(db: Path) -> None:
     with ReplicaServer(ReplicaSite(120, seed=3)) as server:  # more than fits in 64 KiB
         result = subprocess.run(
             [sys.executable, "-c", LIMITED, str(limit), "crawl", "--base-url", server.base_url,
-             "--db", str(db), "-s", f"ARCHIVER_NOW={FROZEN_NOW}"],
+             "--new-site", "--db", str(db), "-s", f"ARCHIVER_NOW={FROZEN_NOW}"],
             capture_output=True, text=True, timeout=240, env=env, check=False, cwd=ROOT,
         )
         assert_refused(result, db, "the disk is full or the file cannot grow")
         after = committed(db)
         # with room again, the next run carries on
-        again = crawl(server.base_url, db)
+        again = run_cli("crawl", "--base-url", server.base_url, "--new-site", "--db", str(db),
+                        "-s", f"ARCHIVER_NOW={FROZEN_NOW}")  # another replica: another port
     assert again.returncode in (0, 1), again.stderr[-3000:]
     assert "Traceback" not in again.stderr
     assert len(committed(db)["articles"]) > len(before["articles"])

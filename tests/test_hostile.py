@@ -448,8 +448,12 @@ def test_regression_a_year_before_1000_keeps_four_digits() -> None:
 
 
 def test_regression_a_bad_long_query_gives_a_short_error(reader: Archive) -> None:
-    """A 2,001-character bad query was repeated whole in the error line."""
-    with pytest.raises(SearchQueryError, match=r"… \(2001 characters\): fts5: parser stack overflow") as info:
+    """A 2,001-character bad query was repeated whole in the error line (queries are now capped
+    at 1,000 characters: a 1,000-character one)."""
+    with pytest.raises(SearchQueryError, match=r"… \(1000 characters\): fts5: parser stack overflow") as info:
+        reader.search("(" * 999 + "a")
+    assert len(str(info.value)) < 300
+    with pytest.raises(SearchQueryError, match=r"too long: 2001 characters \(at most 1000\)") as info:
         reader.search("(" * 2000 + "a")
     assert len(str(info.value)) < 300
 
