@@ -53,8 +53,11 @@ def test_a_complete_item_is_valid() -> None:
     [
         ({"url": ""}, "no URL"),
         ({"title": ""}, "no title"),
-        ({"published_at": None, "published_raw": None}, "no valid publication date"),
-        ({"published_at": None, "published_raw": "soon"}, "no valid publication date (shown: 'soon')"),
+        ({"published_at": None, "published_raw": None}, "no valid publication date or week"),
+        ({"published_at": None, "published_raw": "soon"},
+         "no valid publication date or week (shown: date: 'soon')"),
+        ({"published_at": None, "published_raw": "soon", "period_raw": "May 15 – May 55"},
+         "no valid publication date or week (shown: date: 'soon'; week: 'May 15 – May 55')"),
         ({"word_count": MIN_BODY_WORDS - 1}, f"body too short (19 words, at least {MIN_BODY_WORDS})"),
         ({"word_count": 0, "body": ""}, "body too short (0 words, at least 20)"),
     ],
@@ -63,10 +66,16 @@ def test_each_required_field_has_its_reason(changes: dict[str, Any], reason: str
     assert reject_reasons(valid_item(**changes)) == [reason]
 
 
+def test_a_week_without_a_date_is_valid() -> None:
+    item = valid_item(published_at=None, published_raw=None, published_local=None,
+                      period_raw="May 15 – May 21, 2023", period_start="2023-05-15", period_end="2023-05-21")
+    assert reject_reasons(item) == []
+
+
 def test_every_missing_field_is_reported() -> None:
     item = valid_item(url="", title="", published_at=None, published_raw=None, word_count=3)
     assert reject_reasons(item) == [
-        "no URL", "no title", "no valid publication date", "body too short (3 words, at least 20)",
+        "no URL", "no title", "no valid publication date or week", "body too short (3 words, at least 20)",
     ]
 
 
