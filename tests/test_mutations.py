@@ -5,11 +5,11 @@ unwrapped, removed or duplicated; attributes set, removed or reordered; text and
 with arbitrary Unicode, escaped or raw), may truncate the bytes at any offset and may change the
 Content-Type header, then runs it through build_item, NormalisePipeline, ValidatePipeline and
 Archive.store_items. Every example ends as a valid article (non-empty clean title, a UTC
-``published_at`` (a date when only a date was stated) or a valid week, a body of at least MIN_BODY_WORDS words) or as a ``rejects``
-row whose reason is the item's reasons; either way the raw page is kept byte for byte and the
-archive stays sound. Deterministic (``derandomize=True``); about 150 examples in all. The pages
-are weekly-era pages (English, and a ``/by/`` twin) and a Drupal page. Each test builds what it
-needs: they pass alone and in any order.
+``published_at`` (a date when only a date was stated) or a valid week, a body of at least
+MIN_BODY_WORDS words) or as a ``rejects`` row whose reason is the item's reasons; either way the
+raw page is kept byte for byte and the archive stays sound. Deterministic
+(``derandomize=True``); about 150 examples in all. The pages are weekly-era pages (English, and a
+``/by/`` twin) and a Drupal page. Each test builds what it needs: they pass alone and in any order.
 """
 
 from __future__ import annotations
@@ -55,8 +55,10 @@ ATTRIBUTES = ("class", "id", "href", "datetime", "content", "src", "property", "
 SPECIAL_VALUES = (
     "", "title", "field-name-body", "node node-article", "date-display-single", "status-icon status-red",
     "og:title", "article:published_time", "application/ld+json", "2016-11-07T10:41:00+03:00",
-    "November 07, 2016 10:41", "entry-content", "analytics-period", "analytics-status analytics-status--worse",
-    "May 15 – May 21, 2023", "December 26 – January 1", "The situation has gotten better", "By Zmicier Kuchlej", "javascript:alert(1)", "http://[::1", "//evil.example/x", "../../..",
+    "November 07, 2016 10:41", "entry-content", "analytics-period",
+    "analytics-status analytics-status--worse", "May 15 – May 21, 2023", "December 26 – January 1",
+    "The situation has gotten better", "By Zmicier Kuchlej",
+    "javascript:alert(1)", "http://[::1", "//evil.example/x", "../../..",
     "\x00", "\u202e", "\U0001f600", "9999-99-99", '{"@type": "NewsArticle", "headline": 1}',
 )  # fmt: skip
 PLACEHOLDER = "\ue000{}\ue001"

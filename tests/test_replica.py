@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import unicodedata
 import urllib.error
 import urllib.request
@@ -117,12 +116,11 @@ def test_smallest_site_and_bad_clocks() -> None:
     assert DEFAULT_NOW.tzinfo is not None
 
 
-def test_largest_site_builds_fast_with_unique_paths() -> None:
-    started = time.process_time()  # CPU seconds: steadier than wall time on a shared machine
+def test_largest_site_builds_with_unique_paths() -> None:
+    """The largest site: 20,000 articles, every path its own (its build time: bench/replica.py)."""
     big = ReplicaSite(20_000)
-    elapsed = time.process_time() - started
+    assert len(big.articles) == 20_000
     assert len({a.path for a in big.articles}) == 20_000
-    assert elapsed < 6, f"building 20,000 articles took {elapsed:.1f} s"
     assert big.render(big.articles[-1].path, BASE)[0] == 200
 
 

@@ -90,7 +90,9 @@ _ROWS: Final = (
     re.compile(r'<article class="trend-entry"><a class="trend-entry__link" href="([^"]*)">.*?</article>'),
 )
 """A listing row (one line) of a Drupal listing and of a weekly trend listing; group 1 its link."""
-_ROW_LINK: Final = re.compile(r'(<h2 class="node-title"><a href="|<a class="trend-entry__link" href=")([^"]*)(">)')
+_ROW_LINK: Final = re.compile(
+    r'(<h2 class="node-title"><a href="|<a class="trend-entry__link" href=")([^"]*)(">)'
+)
 
 _N = TypeVar("_N", int, float)
 Transport = Literal["send", "hang", "reset", "truncate", "cutclose", "drip"]
@@ -388,7 +390,7 @@ def cp1251(page: str) -> bytes:
 BODY_MARKS: Final = (
     ('<div class="field-name-body">', '<div class="share-buttons">'),
     ('<div class="post-content">', '<footer class="post-footer">'),
-    ('<div class="entry-content">', '</article>'),
+    ('<div class="entry-content">', "</article>"),
 )
 """Where the body starts and what follows it: Drupal, the old redesign, the weekly era."""
 SUBSCRIBE_FORM: Final = '<form action="/subscribe" method="post">'
