@@ -298,13 +298,17 @@ class FaultRuntime:
             if hidden is None:
                 return None
             return _from_reply("robots", path, site.respond(hidden, base_url))
-        article = site.article(path)
-        if article is None and len(path) > 1 and path.endswith("/"):
-            slashed = site.article(path.rstrip("/"))  # a weekly page answers with the slash too
-            article = slashed if slashed is not None and (spec.aliases or slashed.era == "weekly") else None
-        if article is None:
+        # any URL of an article (its canonical path, Drupal listing path, weekly page, slash or
+        # not) has the article's one mode, so that no other URL of it escapes the fault; its
+        # /by/ twin is another record
+        found = site.lookup(path) if len(path) > 1 else None
+        article = found[0] if found is not None and found[1] != "by" else None
+        if article is None or found is None:
             return None
-        clean = article.path + (f"?{parts.query}" if parts.query else "")
+        slash_alias = path.endswith("/") and article.era == "drupal" and found[1] in {"canonical", "drupal"}
+        if slash_alias and not spec.aliases:
+            return None  # a Drupal page with a slash: the normal 404
+        clean = (article.path if slash_alias else path) + (f"?{parts.query}" if parts.query else "")
         hop = parse_qs(parts.query).get("utm_source", [""])[-1]
         mode = spec.mode_for(article.path)
         if mode == "redirect" and hop in HOPS:
@@ -317,7 +321,7 @@ class FaultRuntime:
         mode = spec.decide(article.path, self.hit(article.path))
         if mode is not None:
             return self._article(mode, site, article, clean, base_url, conditional)
-        if path != article.path and article.era != "weekly":  # a trailing-slash alias: the article
+        if slash_alias:  # a trailing-slash alias in a listing: the article
             return _from_reply("aliases", path, _respond(site, clean, base_url, conditional))
         return None
 
