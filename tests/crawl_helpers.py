@@ -50,6 +50,13 @@ def wait_for(condition: Callable[..., object], timeout: float = 60, interval: fl
 
 
 def article_paths(log: list[str], replica: Replica) -> list[str]:
-    """The requests of ``log`` (the replica's request_log) that fetched an article page."""
-    paths = {a.path for a in replica.site.articles}
-    return [p for p in log if p in paths]
+    """The requests of ``log`` (the replica's request_log) that fetched an article page, each as
+    the canonical path of its record: the article's path for any URL of it (its Drupal listing
+    path, its weekly page, slash or not, a query), the ``/by/`` twin's path for the twin."""
+    out = []
+    for target in log:
+        found = replica.site.lookup(target.split("?", 1)[0])
+        if found is not None:
+            article, kind = found
+            out.append(article.by_path if kind == "by" and article.by_path else article.path)
+    return out

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -210,15 +209,33 @@ def test_refused_run_waits_briefly_for_a_record_being_written(db: Path) -> None:
     assert "pid 4242, started 2026-11-28T12:00:00Z" in str(refused.value)
 
 
-def test_garbled_record_costs_at_most_the_wait(db: Path) -> None:
+class FakeTime:
+    """Stands in for the ``time`` module in archiver.lock: ``sleep`` moves ``monotonic`` on at once
+    and is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_garbled_record_costs_at_most_the_wait(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeTime()
+    monkeypatch.setattr(lock_module, "time", fake)
     fd = hold_raw(lock_path_for(db), b"{not json")
-    started = time.monotonic()
     try:
         with pytest.raises(ArchiveInUseError, match="pid unknown"):
             RunLock(db, holder_wait_s=0.2).acquire()
     finally:
         os.close(fd)
-    assert 0.2 <= time.monotonic() - started < 5
+    assert fake.slept  # it waited for a record to appear ...
+    assert 0.2 <= sum(fake.slept) < 0.2 + max(fake.slept) + 1e-9  # ... the wait asked for, no more
 
 
 def test_lock_file_stays_after_release_and_the_next_holder_rewrites_it(db: Path) -> None:

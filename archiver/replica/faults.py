@@ -85,11 +85,14 @@ PRIVATE: Final = "/private"
 """The prefix robots.txt disallows in ``robots`` mode (the bait links start with it)."""
 OFFSITE: Final = "/offsite-bait"
 """The first segment of every ``offsite`` bait link."""
-_ROW: Final = re.compile(
-    r'<div class="views-row[^"]*"><h2 class="node-title"><a href="([^"]*)">.*?</div></div>'
+_ROWS: Final = (
+    re.compile(r'<div class="views-row[^"]*"><h2 class="node-title"><a href="([^"]*)">.*?</div></div>'),
+    re.compile(r'<article class="trend-entry"><a class="trend-entry__link" href="([^"]*)">.*?</article>'),
 )
-"""A listing row (one line); group 1 its article link."""
-_ROW_LINK: Final = re.compile(r'(<h2 class="node-title"><a href=")([^"]*)(">)')
+"""A listing row (one line) of a Drupal listing and of a weekly trend listing; group 1 its link."""
+_ROW_LINK: Final = re.compile(
+    r'(<h2 class="node-title"><a href="|<a class="trend-entry__link" href=")([^"]*)(">)'
+)
 
 _N = TypeVar("_N", int, float)
 Transport = Literal["send", "hang", "reset", "truncate", "cutclose", "drip"]
@@ -285,20 +288,27 @@ class FaultRuntime:
         attack = site_attack(site, spec, target, base_url) if spec.attacks else None
         if attack is not None:
             return attack
-        if spec.lists and (path in {"/", "/robots.txt"} or site.category(path[1:]) is not None):
+        if spec.lists and (path in {"/", "/robots.txt"} or site.category(path[1:]) is not None
+                           or path.startswith("/analytics/")):
             return _listing(site, spec, target, base_url, conditional)
         if spec.robots and path.startswith(PRIVATE + "/"):
             slug = path.removeprefix(PRIVATE + "/")
-            hidden = next((a for a in site.articles if a.path.rsplit("/", 1)[-1] == slug), None)
+            hidden = next((p for a in site.articles for p in (a.path, a.weekly_path)
+                           if p is not None and p.rsplit("/", 1)[-1] == slug), None)
             if hidden is None:
                 return None
-            return _from_reply("robots", path, site.respond(hidden.path, base_url))
-        article = site.article(path)
-        if article is None and spec.aliases and len(path) > 1 and path.endswith("/"):
-            article = site.article(path.rstrip("/"))
-        if article is None:
+            return _from_reply("robots", path, site.respond(hidden, base_url))
+        # any URL of an article (its canonical path, Drupal listing path, weekly page, slash or
+        # not) has the article's one mode, so that no other URL of it escapes the fault; its
+        # /by/ twin is another record
+        found = site.lookup(path) if len(path) > 1 else None
+        article = found[0] if found is not None and found[1] != "by" else None
+        if article is None or found is None:
             return None
-        clean = article.path + (f"?{parts.query}" if parts.query else "")
+        slash_alias = path.endswith("/") and article.era == "drupal" and found[1] in {"canonical", "drupal"}
+        if slash_alias and not spec.aliases:
+            return None  # a Drupal page with a slash: the normal 404
+        clean = (article.path if slash_alias else path) + (f"?{parts.query}" if parts.query else "")
         hop = parse_qs(parts.query).get("utm_source", [""])[-1]
         mode = spec.mode_for(article.path)
         if mode == "redirect" and hop in HOPS:
@@ -311,7 +321,7 @@ class FaultRuntime:
         mode = spec.decide(article.path, self.hit(article.path))
         if mode is not None:
             return self._article(mode, site, article, clean, base_url, conditional)
-        if path != article.path:  # a trailing-slash alias: the article itself
+        if slash_alias:  # a trailing-slash alias in a listing: the article
             return _from_reply("aliases", path, _respond(site, clean, base_url, conditional))
         return None
 
@@ -384,14 +394,21 @@ def cp1251(page: str) -> bytes:
 BODY_MARKS: Final = (
     ('<div class="field-name-body">', '<div class="share-buttons">'),
     ('<div class="post-content">', '<footer class="post-footer">'),
+    ('<div class="entry-content">', "</article>"),
 )
-"""Where the body starts and what follows it, in the original template and the redesign."""
+"""Where the body starts and what follows it: Drupal, the old redesign, the weekly era."""
+SUBSCRIBE_FORM: Final = '<form action="/subscribe" method="post">'
+"""The Drupal sidebar's form, in which ``malformed`` opens another."""
+SUBSCRIBE_BLOCK: Final = '<section class="subscribe-block">'
+"""The weekly newsletter block (no form), in which ``malformed`` opens a form never closed."""
+STRAY_FORM: Final = '<form action="/search" method="get">'
 
 
 def malformed(page: str) -> str:
     """An article page with broken markup but the same content: every other ``</p>`` and
     ``</li>`` of the body dropped, a stray ``</body></html>`` between two body paragraphs, and a
-    ``<form>`` opened inside the sidebar's form."""
+    ``<form>`` opened inside the sidebar's form (Drupal) or the newsletter block (weekly), never
+    closed."""
     for opening, closing in BODY_MARKS:  # either template: the body and what follows it
         start = page.find(opening)
         end = page.find(closing, start)
@@ -404,9 +421,9 @@ def malformed(page: str) -> str:
     if paragraphs:
         middle = paragraphs[len(paragraphs) // 2]
         body = f"{body[:middle]}\n</body></html>{body[middle:]}"
-    form = '<form action="/subscribe" method="post">'
     page = page[:start] + body + page[end:]
-    return page.replace(form, form + '<form action="/search" method="get">', 1)
+    form = SUBSCRIBE_FORM if SUBSCRIBE_FORM in page else SUBSCRIBE_BLOCK
+    return page.replace(form, form + STRAY_FORM, 1)
 
 
 def _drop_every_other(html: str, tag: str) -> str:
@@ -451,15 +468,16 @@ def _listing(
 def listing(page: str, spec: FaultSpec, base_url: str) -> str:
     """A listing page (HTML) with ``spec``'s listing modes: article links as aliases, and extra
     rows linking offsite hosts and a path robots.txt disallows, after the real rows."""
-    rows = list(_ROW.finditer(page))
+    rows = next((found for row in _ROWS if (found := list(row.finditer(page)))), [])
     if not rows:
         return page
     first = rows[0]
-    bait = offsite_urls(base_url, first.group(1)) if spec.offsite else []
+    first_path = urlsplit(first.group(1)).path.rstrip("/")
+    bait = offsite_urls(base_url, first_path) if spec.offsite else []
     extra = [_bait(first.group(0), url) for url in bait]
     if spec.robots:
         # /private/<slug>: two segments, so it looks like an article link to the crawler
-        extra.append(_bait(first.group(0), PRIVATE + "/" + first.group(1).rsplit("/", 1)[-1]))
+        extra.append(_bait(first.group(0), PRIVATE + "/" + first_path.rsplit("/", 1)[-1]))
     end = rows[-1].end()
     page = page[:end] + "".join(f"\n{row}" for row in extra) + page[end:]
     if not spec.aliases:
@@ -473,7 +491,8 @@ def listing(page: str, spec: FaultSpec, base_url: str) -> str:
         if not own or not spec.picks("aliases", href, spec.aliases):
             return match.group(0)
         chosen += 1
-        return match.group(1) + markup.attr(alias_url(href, chosen - 1, base_url)) + match.group(3)
+        variant = alias_url(href.rstrip("/"), chosen - 1, base_url)
+        return match.group(1) + markup.attr(variant) + match.group(3)
 
     return _ROW_LINK.sub(alias, page)
 

@@ -86,11 +86,11 @@ _STYLE_DRAW: Final = Weighted(_STYLES, (4, 1, 2, 3))
 DEFECTS: Final[tuple[Defect, ...]] = ("no-date", "short-body", "no-title")
 """The kinds of defective article, given in turn to the ``defects`` chosen articles."""
 REJECT_REASONS: Final[dict[Defect, str]] = {
-    "no-date": "no valid publication date",
+    "no-date": "no valid publication date or week",
     "short-body": "body too short",
     "no-title": "no title",
 }
-"""A substring of the reason archiver.pipelines.reject_reasons gives for each defect."""
+"""A substring of the reason archiver.article.reject_reasons gives for each defect."""
 
 # Drupal pathauto's default: drop these words, punctuation, keep at most 100 characters.
 _STOP_WORDS: Final = frozenset((
