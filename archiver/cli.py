@@ -124,7 +124,7 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
 
 def crawl_into(
     db_path: str,
-    base_url: str,
+    base_url: str | Sequence[str],
     overrides: dict[str, str],
     log_level: str,
     *,
@@ -132,6 +132,9 @@ def crawl_into(
     since: str | None = None,
 ) -> int:
     """Run the spider into the archive at ``db_path``; return the run's exit code.
+
+    ``base_url``: the site's base URL, or several (the first the primary host, the others its
+    mirrors; one alone: the spider's default mirrors).
 
     Another run holding the archive's lock: one line on stderr and exit 75, nothing written.
     """
@@ -286,9 +289,12 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 @cli.command()
 @db_option
-@click.option("--base-url", default="https://belarusinfocus.info", show_default=True,
-              callback=base_url_option,
-              help="The site to crawl (a replica's URL for offline runs).")
+@click.option("--base-url", default=("https://belarusinfocus.info",), show_default=True,
+              multiple=True, callback=base_url_option,
+              help="The site to crawl (a replica's URL for offline runs); repeat it for the "
+                   "site's other hosts: the first is the primary host (canonical URLs), the "
+                   "others mirrors. One alone: belarusinfocus.info also crawls "
+                   "belarusinfocus.pro.")
 @click.option("--new-site", is_flag=True,
               help="Crawl into an archive whose earlier runs crawled another site address "
                    "(refused otherwise; the two hosts of the real site are one address).")
@@ -300,7 +306,7 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @settings_option
 def crawl(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
-    base_url: str,
+    base_url: tuple[str, ...],
     new_site: bool,
     log_level: str,
     full: bool,
@@ -352,8 +358,9 @@ def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> 
     click.echo(f"building a replica of {articles} articles (seed {seed}) ...", err=True)
     started = time.monotonic()
     with ReplicaServer(ReplicaSite(articles, seed=seed)) as server:
-        click.echo(f"replica serving at {server.base_url}; crawling into {db_path}", err=True)
-        code = crawl_into(db_path, server.base_url, settings, "WARNING")
+        click.echo(f"replica serving at {server.base_url} (.info) and {server.pro_base_url} (.pro); "
+                   f"crawling both into {db_path}", err=True)
+        code = crawl_into(db_path, server.base_urls, settings, "WARNING")
     elapsed = time.monotonic() - started
     print_last_run(db_path)
     click.echo(f"done in {elapsed:.1f} s\n")

@@ -1412,6 +1412,8 @@ class Archive:
             )
             return int(cursor.lastrowid or 0), NEW
         article_id, own_url = found
+        if not own_url and self._adopt_url(conn, article_id, item):
+            own_url = True
         row = conn.execute(
             f"SELECT content_hash, {', '.join(_MERGE_COLUMNS)} FROM articles WHERE id = ?",
             (article_id,),
@@ -1475,6 +1477,21 @@ class Archive:
                 "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
                 (seen_at, article_id),
             )
+
+    @staticmethod
+    def _adopt_url(conn: sqlite3.Connection, article_id: int, item: ArticleItem) -> bool:
+        """Make ``item.url`` the row's own URL when the item is the original, dated page
+        (a stated timestamp) of a row that holds only a re-published copy (no timestamp, found
+        by an alias or the same text); the row's old URL stays in ``article_urls``. Whether
+        it did."""
+        if item.published_at is None or not item.url:
+            return False
+        row = conn.execute("SELECT published_at FROM articles WHERE id = ?", (article_id,)).fetchone()
+        taken = conn.execute("SELECT 1 FROM articles WHERE url = ?", (item.url,)).fetchone()
+        if row is None or row[0] is not None or taken is not None:
+            return False
+        conn.execute("UPDATE articles SET url = ? WHERE id = ?", (item.url, article_id))
+        return True
 
     def _find_article(self, conn: sqlite3.Connection, item: ArticleItem) -> tuple[int, bool] | None:
         """(id, whether ``item.url`` is the row's own URL) of the archived article the item is,
