@@ -40,6 +40,7 @@ from archiver.errors import (
     UnknownFieldError,
 )
 from archiver.items import ArticleItem, NotModified, RawPage
+from archiver.normalise import canonical_url
 
 BUSY_TIMEOUT_MS: Final = 5000
 """How long a connection waits for another's lock before failing, in milliseconds."""
@@ -1497,10 +1498,19 @@ class Archive:
         """(id, whether ``item.url`` is the row's own URL) of the archived article the item is,
         or None: the row at ``item.url``; else the row one of the item's URLs (``item.url``,
         ``item.page.url``) was seen under (``article_urls``); else the oldest row with the same
-        title and body (the same text under another URL: a re-published or mirrored page)."""
-        row = conn.execute("SELECT id FROM articles WHERE url = ?", (item.url,)).fetchone()
+        title and body (the same text under another URL: a re-published or mirrored page).
+        An item at the row's URL whose page is elsewhere (its canonical link names the row) is the
+        row's own only while the row's page is not at that URL either."""
+        row = conn.execute(
+            "SELECT a.id, p.url FROM articles AS a LEFT JOIN pages AS p ON p.id = a.page_id "
+            "WHERE a.url = ?",
+            (item.url,),
+        ).fetchone()
         if row is not None:
-            return int(row[0]), True
+            # a page that names the row's URL as canonical from another URL (a re-published
+            # copy) is the row's own page only until the page at that URL itself is archived
+            at_url = canonical_url(item.page.url) == item.url
+            return int(row[0]), at_url or canonical_url(row[1] or "") != item.url
         for url in dict.fromkeys((item.url, item.page.url)):
             row = conn.execute(
                 "SELECT article_id FROM article_urls WHERE url = ?", (url,)

@@ -71,7 +71,8 @@ def test_the_replica_has_both_eras_twins_and_unknown_markup(
 ) -> None:
     """The premise: what this module crawls holds every case it checks."""
     site = server.site
-    assert site.drupal_articles and site.weekly_articles
+    assert site.drupal_articles
+    assert site.weekly_articles
     assert any(rec["lang"] == "ru" for rec in truth.values())
     assert any(rec["published_at"] and rec["period_start"] for rec in truth.values())
     assert any(a.unknown for a in site.articles)
