@@ -7,6 +7,7 @@ import ipaddress
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Final, Self, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -449,7 +450,9 @@ class BelarusInFocusSpider(scrapy.Spider):
                 yield from self.maybe_request(link.target_url, action)
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
-        """The request for an article page; conditional for CHECK when validators are archived.
+        """The request for an article page; conditional for CHECK when validators are archived
+        (for another URL of an archived article, without validators: If-Modified-Since its last
+        sighting).
 
         Failures are recorded, not only logged.
         """
@@ -460,6 +463,10 @@ class BelarusInFocusSpider(scrapy.Spider):
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
+            elif not known.etag and (seen := parse_instant(known.last_seen_at)) is not None:
+                # another URL of an archived article (a re-published copy): no validators of its
+                # own, but it was read whole when last seen
+                headers["If-Modified-Since"] = format_datetime(seen, usegmt=True)
         meta: dict[str, Any] = {EXPECT_BODY: True}
         if headers:
             meta["handle_httpstatus_list"] = [HTTP_NOT_MODIFIED]
