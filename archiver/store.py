@@ -1413,8 +1413,8 @@ class Archive:
             )
             return int(cursor.lastrowid or 0), NEW
         article_id, own_url = found
-        if not own_url and self._adopt_url(conn, article_id, item):
-            own_url = True
+        adopted = not own_url and self._adopt_url(conn, article_id, item)
+        own_url = own_url or adopted
         row = conn.execute(
             f"SELECT content_hash, {', '.join(_MERGE_COLUMNS)} FROM articles WHERE id = ?",
             (article_id,),
@@ -1441,9 +1441,9 @@ class Archive:
             return article_id, UNCHANGED
         # a revision only when a stored content value is replaced; raw text (title_raw, ...) and
         # values the row lacked are written in place
-        replaced = any(
+        replaced = not adopted and any(  # a copy's values the original replaces: no revision
             not _lacks((stored[name],)) and merged[name] != stored[name] for name in HASH_FIELDS
-        )
+        )  # (the copy's page stays in ``pages``)
         outcome = UNCHANGED if digest == stored_hash else UPDATED
         values = {**merged, "content_hash": digest, **(page_values if own_url else {})}
         if replaced:
@@ -1642,16 +1642,30 @@ class Archive:
 
     def committed_since(self, at: str) -> set[str]:
         """URLs whose article or reject row was committed at or after ``at`` (ISO 8601 UTC),
-        with the other URLs (``article_urls``) an article was seen under since then."""
-        return {
+        with the other URLs (``article_urls``) an article was seen under since then; not an
+        article's URL whose page is elsewhere (a re-published copy naming it canonical: the page
+        at the URL itself was not fetched)."""
+        elsewhere: set[str] = set()
+        committed: set[str] = set()
+        for url, page_url in self.db.execute(
+            "SELECT a.url, p.url FROM articles AS a LEFT JOIN pages AS p ON p.id = a.page_id "
+            "WHERE a.last_seen_at >= ?",
+            (at,),
+        ):
+            if page_url is None or canonical_url(page_url) == url:
+                committed.add(url)
+            else:
+                elsewhere.add(url)
+        committed.update(
             row[0]
             for row in self.db.execute(
-                "SELECT url FROM articles WHERE last_seen_at >= ? "
-                "UNION SELECT url FROM article_urls WHERE last_seen_at >= ? "
+                "SELECT url FROM article_urls WHERE last_seen_at >= ? "
                 "UNION SELECT url FROM rejects WHERE kind = 'invalid' AND rejected_at >= ?",
-                (at, at, at),
+                (at, at),
             )
-        }
+            if row[0] not in elsewhere
+        )
+        return committed
 
     def retry_urls(self, *, since: str) -> list[str]:
         """URLs that failed or were rejected at or after ``since`` (ISO 8601 UTC) and were not
