@@ -579,7 +579,9 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
         write_csv(rows, fieldnames=SEARCH_COLUMNS)
     else:
         for number, row in enumerate(rows, 1):
-            date = str(row["published_at"] or "(no date)")[:10]
+            week = row.get("period_raw") or (  # a weekly article: its week, no date
+                f"week of {row['period_start']}" if row.get("period_start") else None)
+            date = str(row["published_at"] or "")[:10] or str(week or "(no date)")
             click.echo(f"{number:>3}. {date}  {row['title']}")
             click.echo(f"     {row['url']}")
             click.echo(f"     {row['snippet']}")
