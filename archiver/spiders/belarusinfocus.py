@@ -338,9 +338,10 @@ class BelarusInFocusSpider(scrapy.Spider):
         return canonical_article_url(url, self.base_urls)
 
     def note_url(self, key: str, url: str) -> None:
-        """Remember that the article ``key`` was seen under ``url`` too (``article_urls``)."""
+        """Remember that the article ``key`` was seen under ``url`` too (``article_urls``), unless
+        the archive knows that URL already (an idle run writes nothing)."""
         spelled = canonical_url(url)
-        if spelled and spelled != key:
+        if spelled and spelled != key and spelled not in self.current_plan.known:
             self.seen_urls.setdefault(key, set()).add(spelled)
 
     def on_same_host(self, url: str) -> str | None:
@@ -409,8 +410,8 @@ class BelarusInFocusSpider(scrapy.Spider):
         The item's URL is the site's spelling of the page's final URL (after redirects to
         ``www.`` or the other scheme: one row). A page that cannot be read (a JSON body, JSON-LD
         too deep to parse, ...) is a reject with the reason, its raw page kept."""
-        url = self.article_key(_first_url(response))
-        for source in (*response.meta.get("redirect_urls", ()), response.url):
+        url = self.article_key(response.url)
+        for source in response.meta.get("redirect_urls", ()):  # a redirect's sources
             self.note_url(url, source)
         if response.status == HTTP_NOT_MODIFIED:
             yield NotModified(url=url, fetched_at=iso_utc(self.clock()))
@@ -627,12 +628,6 @@ def feed_dates(url: str, xml: str) -> dict[str, str]:
         if target and date:
             out.setdefault(canonical_url(target), date.strip())
     return out
-
-
-def _first_url(response: Response) -> str:
-    """The URL the spider asked for (before any redirect) of a response."""
-    chain = response.meta.get("redirect_urls") or []
-    return str(chain[0]) if chain else response.url
 
 
 def _with_path_of(placed: str, linked: str) -> str:
