@@ -326,7 +326,8 @@ def crawl(  # noqa: PLR0917 (click passes options as keywords)
     settings = parse_overrides(overrides)
     check_db_directory(db_path)
     check_same_site(db_path, primary_base_url(base_url), new_site=new_site)
-    code = crawl_into(db_path, base_url, settings, log_level, full=full, since=since)
+    bases: str | tuple[str, ...] = base_url[0] if len(base_url) == 1 else base_url
+    code = crawl_into(db_path, bases, settings, log_level, full=full, since=since)
     print_last_run(db_path)
     sys.exit(code)
 

@@ -402,16 +402,28 @@ class BelarusInFocusSpider(scrapy.Spider):
             raw, now=self.clock(), tz=self.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk")
         )
 
-    def parse_article(
+    def parse_article_and_links(
         self, response: Response
     ) -> Iterator[ArticleItem | NotModified | scrapy.Request]:
+        """``parse_article``, then the article's other language version (its ``translation``
+        links: the ``/by/`` twin or the English page), as the plan decides."""
+        for out in self.parse_article(response):
+            yield out
+            if isinstance(out, ArticleItem):
+                for link in out.related:
+                    if link.kind == "translation":
+                        action = self.current_plan.decide(self.article_key(link.target_url))
+                        yield from self.maybe_request(link.target_url, action)
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | NotModified]:
         """One article page -> one item with raw fields and the raw response (304: NotModified).
 
         The item's URL is the site's spelling of the page's final URL (after redirects to
         ``www.`` or the other scheme: one row). A page that cannot be read (a JSON body, JSON-LD
         too deep to parse, ...) is a reject with the reason, its raw page kept."""
         url = self.article_key(response.url)
-        for source in response.meta.get("redirect_urls", ()):  # a redirect's sources
+        meta = response.request.meta if response.request is not None else {}
+        for source in meta.get("redirect_urls", ()):  # a redirect's sources
             self.note_url(url, source)
         if response.status == HTTP_NOT_MODIFIED:
             yield NotModified(url=url, fetched_at=iso_utc(self.clock()))
@@ -445,10 +457,6 @@ class BelarusInFocusSpider(scrapy.Spider):
             return
         item.url = url if item.url == canonical_url(response.url) else item.url
         yield item
-        for link in item.related:  # the other language version (/by/ twin or its English page)
-            if link.kind == "translation":
-                action = self.current_plan.decide(self.article_key(link.target_url))
-                yield from self.maybe_request(link.target_url, action)
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
         """The request for an article page; conditional for CHECK when validators are archived
@@ -473,7 +481,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = [HTTP_NOT_MODIFIED]
         return scrapy.Request(
             url,
-            callback=self.parse_article,
+            callback=self.parse_article_and_links,
             errback=self.article_failed,
             headers=headers or None,
             meta=meta,
