@@ -1669,18 +1669,28 @@ class Archive:
 
     def retry_urls(self, *, since: str) -> list[str]:
         """URLs that failed or were rejected at or after ``since`` (ISO 8601 UTC) and were not
-        archived after (as an article's URL or one it was seen under): the next run fetches them
+        archived after (as an article's URL or one it was seen under), or archived only from a
+        page elsewhere (a re-published copy naming it canonical): the next run fetches them
         again."""
-        return [
+        retry = {
             row[0]
             for row in self.db.execute(
                 "SELECT r.url FROM rejects AS r LEFT JOIN article_urls AS u ON u.url = r.url "
                 "WHERE r.rejected_at >= ? "
-                "GROUP BY r.url HAVING max(coalesce(u.last_seen_at, '')) < max(r.rejected_at) "
-                "ORDER BY r.url",
+                "GROUP BY r.url HAVING max(coalesce(u.last_seen_at, '')) < max(r.rejected_at)",
                 (since,),
             )
-        ]
+        }
+        retry.update(
+            url
+            for url, page_url in self.db.execute(
+                "SELECT a.url, p.url FROM rejects AS r JOIN articles AS a ON a.url = r.url "
+                "JOIN pages AS p ON p.id = a.page_id WHERE r.rejected_at >= ?",
+                (since,),
+            )
+            if canonical_url(page_url) != url
+        )
+        return sorted(retry)
 
     # --- reading ------------------------------------------------------------------------------
     def known_urls(self) -> set[str]:
