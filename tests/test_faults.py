@@ -178,7 +178,8 @@ def test_all_faults_together_over_300_articles(tmp_path: Path) -> None:
         assert len(modes) >= 12, modes
         assert code == 1, output[-3000:]
         assert set(rows) | set(problems) == set(truth)
-        assert wrong_fields(rows, truth) == []
+        # a failed page's article may be archived from its re-published copy until the retry
+        assert wrong_fields({u: r for u, r in rows.items() if u not in problems}, truth) == []
         assert problems, "realistic rates make some pages fail"
 
         server.faults = None
