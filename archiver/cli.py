@@ -124,7 +124,7 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
 
 def crawl_into(
     db_path: str,
-    base_url: str,
+    base_url: str | Sequence[str],
     overrides: dict[str, str],
     log_level: str,
     *,
@@ -132,6 +132,9 @@ def crawl_into(
     since: str | None = None,
 ) -> int:
     """Run the spider into the archive at ``db_path``; return the run's exit code.
+
+    ``base_url``: the site's base URL, or several (the first the primary host, the others its
+    mirrors; one alone: the spider's default mirrors).
 
     Another run holding the archive's lock: one line on stderr and exit 75, nothing written.
     """
@@ -286,9 +289,12 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 @cli.command()
 @db_option
-@click.option("--base-url", default="https://belarusinfocus.info", show_default=True,
-              callback=base_url_option,
-              help="The site to crawl (a replica's URL for offline runs).")
+@click.option("--base-url", default=("https://belarusinfocus.info",), show_default=True,
+              multiple=True, callback=base_url_option,
+              help="The site to crawl (a replica's URL for offline runs); repeat it for the "
+                   "site's other hosts: the first is the primary host (canonical URLs), the "
+                   "others mirrors. One alone: belarusinfocus.info also crawls "
+                   "belarusinfocus.pro.")
 @click.option("--new-site", is_flag=True,
               help="Crawl into an archive whose earlier runs crawled another site address "
                    "(refused otherwise; the two hosts of the real site are one address).")
@@ -300,7 +306,7 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @settings_option
 def crawl(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
-    base_url: str,
+    base_url: tuple[str, ...],
     new_site: bool,
     log_level: str,
     full: bool,
@@ -320,7 +326,8 @@ def crawl(  # noqa: PLR0917 (click passes options as keywords)
     settings = parse_overrides(overrides)
     check_db_directory(db_path)
     check_same_site(db_path, primary_base_url(base_url), new_site=new_site)
-    code = crawl_into(db_path, base_url, settings, log_level, full=full, since=since)
+    bases: str | tuple[str, ...] = base_url[0] if len(base_url) == 1 else base_url
+    code = crawl_into(db_path, bases, settings, log_level, full=full, since=since)
     print_last_run(db_path)
     sys.exit(code)
 
@@ -336,8 +343,11 @@ def crawl(  # noqa: PLR0917 (click passes options as keywords)
 def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> None:
     """Crawl an offline replica of the site into a demo archive and show what it holds.
 
-    Starts the replica on a free loopback port, crawls it into data/demo.db (not the real
-    archive), prints a summary and three example queries with their answers. A re-run starts
+    Starts the replica (both eras) on two free loopback ports, the .info and the .pro stand-ins,
+    crawls both into data/demo.db (not the real archive), prints a summary, the newest article
+    of each era (a Drupal one with its timestamp, a weekly one with its week, trend and status),
+    three example queries with their answers, and writes the status plot beside the archive
+    (data/demo.svg). A re-run starts
     the demo archive afresh; a file that is not a demo archive (one with crawls of anything but
     a loopback replica) is refused (exit 2) and left as it is.
     """
@@ -352,19 +362,68 @@ def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> 
     click.echo(f"building a replica of {articles} articles (seed {seed}) ...", err=True)
     started = time.monotonic()
     with ReplicaServer(ReplicaSite(articles, seed=seed)) as server:
-        click.echo(f"replica serving at {server.base_url}; crawling into {db_path}", err=True)
-        code = crawl_into(db_path, server.base_url, settings, "WARNING")
+        click.echo(f"replica serving at {server.base_url} (.info) and {server.pro_base_url} (.pro); "
+                   f"crawling both into {db_path}", err=True)
+        code = crawl_into(db_path, server.base_urls, settings, "WARNING")
     elapsed = time.monotonic() - started
     print_last_run(db_path)
     click.echo(f"done in {elapsed:.1f} s\n")
     with open_archive(db_path, readonly=True) as archive:
+        for line in demo_eras(archive):
+            click.echo(line)
         for title, sql, rows in archive.example_queries():
             click.echo(f"-- {title}\n{sql}")
             for row in rows:
                 click.echo("   " + " | ".join("" if v is None else str(v) for v in row.values()))
             click.echo()
+        plot = Path(db_path).with_suffix(".svg")
+        statuses = archive.status_by_month()
+        months = archive.articles_by_month()
+    from archiver.report import write_plot
+
+    try:
+        write_plot(plot, months, statuses=statuses)
+    except OSError as exc:
+        raise CliError(f"cannot write {plot}: {exc.strerror or exc}") from exc
+    click.echo(f"-- the plot: articles and trend statuses per month ({len(statuses)} month(s) "
+               f"with statuses): {plot}\n")
     click.echo(f"explore further: archiver search Minsk --db {db_path}; archiver stats --db {db_path}")
     sys.exit(code)
+
+
+DEMO_FIELDS: Final = (
+    "url", "title", "published_at", "published_raw", "period_start", "period_end", "period_raw",
+    "category", "trend", "trend_status",
+)
+"""The columns ``archiver demo`` shows of one article of each era."""
+
+
+def demo_eras(archive: Archive) -> list[str]:
+    """Lines showing the newest archived article of each era: a Drupal-era one (a timestamp)
+    and a weekly one (a period, its trend and the trend's status)."""
+    drupal: dict[str, object] | None = None
+    weekly: dict[str, object] | None = None
+    for row in archive.iter_articles(since=None, until=None, fields=DEMO_FIELDS):
+        stated, week = str(row["published_at"] or ""), str(row["period_start"] or "")
+        if stated and not week and (drupal is None or stated > str(drupal["published_at"])):
+            drupal = row
+        elif week and not stated and row["trend_status"] and (
+            weekly is None or week > str(weekly["period_start"])
+        ):
+            weekly = row
+    lines: list[str] = []
+    if drupal is not None:
+        shown_date = (f"   published {drupal['published_at']} (shown: {drupal['published_raw']}); "
+                      f"category {drupal['category']}")
+        lines += ["-- The newest Drupal-era article (a timestamp)",
+                  f"   {drupal['title']}", f"   {drupal['url']}", shown_date, ""]
+    if weekly is not None:
+        shown_week = (f"   week {weekly['period_start']} – {weekly['period_end']} (shown: "
+                      f"{weekly['period_raw']}); trend {weekly['trend']} ({weekly['category']}): "
+                      f"{weekly['trend_status']}")
+        lines += ["-- The newest weekly article (a week, a trend and its status)",
+                  f"   {weekly['title']}", f"   {weekly['url']}", shown_week, ""]
+    return lines
 
 
 DEMO_SIDE_FILES: Final = ("-wal", "-shm", "-journal")
@@ -521,7 +580,9 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
         write_csv(rows, fieldnames=SEARCH_COLUMNS)
     else:
         for number, row in enumerate(rows, 1):
-            date = str(row["published_at"] or "(no date)")[:10]
+            week = row.get("period_raw") or (  # a weekly article: its week, no date
+                f"week of {row['period_start']}" if row.get("period_start") else None)
+            date = str(row["published_at"] or "")[:10] or str(week or "(no date)")
             click.echo(f"{number:>3}. {date}  {row['title']}")
             click.echo(f"     {row['url']}")
             click.echo(f"     {row['snippet']}")
@@ -567,8 +628,9 @@ def describe_run(run: dict[str, Any]) -> str:
 @format_option("table", "json")
 @click.option("--plot", "plot_path", metavar="FILE", callback=plot_option,
               type=click.Path(dir_okay=False),
-              help="Also draw articles per month: FILE.svg (a bar chart) or FILE.html (a page "
-                   "with the chart and the numbers; no scripts).")
+              help="Also draw articles per month and the weekly trend statuses per month: "
+                   "FILE.svg (bar charts) or FILE.html (a page with the charts and the numbers; "
+                   "no scripts).")
 @time_limit_option
 def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> None:
     """What the archive holds: totals, dates, categories, credits, field coverage, last runs.
@@ -581,6 +643,7 @@ def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> N
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         data = archive.stats()
         months = archive.articles_by_month() if plot_path else []
+        statuses = archive.status_by_month() if plot_path else []
         last = archive.last_health()
     if last is not None:
         health = RunHealth.from_json(last[2])
@@ -593,10 +656,11 @@ def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> N
         from archiver.report import write_plot
 
         try:
-            write_plot(Path(plot_path), months)
+            write_plot(Path(plot_path), months, statuses=statuses)
         except OSError as exc:
             raise CliError(f"cannot write {plot_path}: {exc.strerror or exc}") from exc
-        click.echo(f"wrote {plot_path}: articles per month, {len(months)} month(s)", err=True)
+        shown = ", trend statuses per month" if statuses else ""
+        click.echo(f"wrote {plot_path}: articles per month{shown}, {len(months)} month(s)", err=True)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

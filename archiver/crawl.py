@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -31,13 +31,16 @@ def crawl_settings(*, db_path: str, log_level: str, overrides: Mapping[str, str]
 def run_crawl(
     *,
     db_path: str,
-    base_url: str,
+    base_url: str | Sequence[str],
     overrides: Mapping[str, str],
     log_level: str = "WARNING",
     full: bool = False,
     since: str | None = None,
 ) -> int:
     """Crawl ``base_url`` into ``db_path`` under the archive's run lock.
+
+    ``base_url``: one base URL, or several: the primary host first, then its mirrors (passed to
+    the spider as ``mirrors``; one alone: the spider's default mirrors).
 
     Returns 0 clean, 1 failures or rejects (see crawl_runs); 1 also after a forced stop (Ctrl-C
     twice: Scrapy stops without closing the run, which is then completed here with the counts of
@@ -55,7 +58,9 @@ def run_crawl(
         settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(BelarusInFocusSpider)
-        process.crawl(crawler, base_url=base_url, full=full, since=since)
+        bases = (base_url,) if isinstance(base_url, str) else tuple(base_url)
+        mirrors = {"mirrors": ",".join(bases[1:])} if len(bases) > 1 else {}
+        process.crawl(crawler, base_url=bases[0], full=full, since=since, **mirrors)
         process.start()
         # the crawl has stopped and its row is (or is about to be) complete: a late second Ctrl-C
         # must not kill the process before the caller prints the summary and exits with the code

@@ -6,7 +6,7 @@ NormalisePipeline (100) -> ValidatePipeline (200) -> StorePipeline (900).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Self
 
 from scrapy import signals
@@ -230,6 +230,7 @@ class StorePipeline:
         failures: list[Failed] = getattr(spider, "failures", [])
         stats: dict[str, Any] = self.crawler.stats.get_stats() if self.crawler.stats else {}
         finished_at = iso_utc(self.clock())
+        record_seen_urls(archive, getattr(spider, "seen_urls", {}), at=finished_at)
         record_failures(archive, failures, run_id=run_id, at=finished_at)
         problems = len(failures) + self.outcomes["rejected"]
         if reason == "finished" and int(getattr(spider, "start_points_fetched", 1)) == 0:
@@ -254,6 +255,17 @@ class StorePipeline:
             stats={k: v for k, v in stats.items() if isinstance(v, int | float | str)},
             health=self.health.to_json(),
         )
+
+
+def record_seen_urls(archive: Archive, seen: Mapping[str, Iterable[str]], *, at: str) -> int:
+    """Record the other URLs (link variants, other hosts, redirect sources) each article was
+    seen under, by its canonical URL (``Archive.record_urls``); an article not archived is left
+    out. Returns how many articles had URLs recorded. ``at``: ISO 8601 UTC."""
+    recorded = 0
+    for article_url, urls in seen.items():
+        if urls and archive.record_urls(article_url, sorted(urls), seen_at=at):
+            recorded += 1
+    return recorded
 
 
 def record_failures(archive: Archive, failures: list[Failed], *, run_id: int, at: str) -> None:

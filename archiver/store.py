@@ -40,6 +40,7 @@ from archiver.errors import (
     UnknownFieldError,
 )
 from archiver.items import ArticleItem, NotModified, RawPage
+from archiver.normalise import canonical_url
 
 BUSY_TIMEOUT_MS: Final = 5000
 """How long a connection waits for another's lock before failing, in milliseconds."""
@@ -1412,6 +1413,8 @@ class Archive:
             )
             return int(cursor.lastrowid or 0), NEW
         article_id, own_url = found
+        adopted = not own_url and self._adopt_url(conn, article_id, item)
+        own_url = own_url or adopted
         row = conn.execute(
             f"SELECT content_hash, {', '.join(_MERGE_COLUMNS)} FROM articles WHERE id = ?",
             (article_id,),
@@ -1438,9 +1441,9 @@ class Archive:
             return article_id, UNCHANGED
         # a revision only when a stored content value is replaced; raw text (title_raw, ...) and
         # values the row lacked are written in place
-        replaced = any(
+        replaced = not adopted and any(  # a copy's values the original replaces: no revision
             not _lacks((stored[name],)) and merged[name] != stored[name] for name in HASH_FIELDS
-        )
+        )  # (the copy's page stays in ``pages``)
         outcome = UNCHANGED if digest == stored_hash else UPDATED
         values = {**merged, "content_hash": digest, **(page_values if own_url else {})}
         if replaced:
@@ -1476,14 +1479,38 @@ class Archive:
                 (seen_at, article_id),
             )
 
+    @staticmethod
+    def _adopt_url(conn: sqlite3.Connection, article_id: int, item: ArticleItem) -> bool:
+        """Make ``item.url`` the row's own URL when the item is the original, dated page
+        (a stated timestamp) of a row that holds only a re-published copy (no timestamp, found
+        by an alias or the same text); the row's old URL stays in ``article_urls``. Whether
+        it did."""
+        if item.published_at is None or not item.url:
+            return False
+        row = conn.execute("SELECT published_at FROM articles WHERE id = ?", (article_id,)).fetchone()
+        taken = conn.execute("SELECT 1 FROM articles WHERE url = ?", (item.url,)).fetchone()
+        if row is None or row[0] is not None or taken is not None:
+            return False
+        conn.execute("UPDATE articles SET url = ? WHERE id = ?", (item.url, article_id))
+        return True
+
     def _find_article(self, conn: sqlite3.Connection, item: ArticleItem) -> tuple[int, bool] | None:
         """(id, whether ``item.url`` is the row's own URL) of the archived article the item is,
         or None: the row at ``item.url``; else the row one of the item's URLs (``item.url``,
         ``item.page.url``) was seen under (``article_urls``); else the oldest row with the same
-        title and body (the same text under another URL: a re-published or mirrored page)."""
-        row = conn.execute("SELECT id FROM articles WHERE url = ?", (item.url,)).fetchone()
+        title and body (the same text under another URL: a re-published or mirrored page).
+        An item at the row's URL whose page is elsewhere (its canonical link names the row) is the
+        row's own only while the row's page is not at that URL either."""
+        row = conn.execute(
+            "SELECT a.id, p.url FROM articles AS a LEFT JOIN pages AS p ON p.id = a.page_id "
+            "WHERE a.url = ?",
+            (item.url,),
+        ).fetchone()
         if row is not None:
-            return int(row[0]), True
+            # a page that names the row's URL as canonical from another URL (a re-published
+            # copy) is the row's own page only until the page at that URL itself is archived
+            at_url = canonical_url(item.page.url) == item.url
+            return int(row[0]), at_url or canonical_url(row[1] or "") != item.url
         for url in dict.fromkeys((item.url, item.page.url)):
             row = conn.execute(
                 "SELECT article_id FROM article_urls WHERE url = ?", (url,)
@@ -1615,31 +1642,55 @@ class Archive:
 
     def committed_since(self, at: str) -> set[str]:
         """URLs whose article or reject row was committed at or after ``at`` (ISO 8601 UTC),
-        with the other URLs (``article_urls``) an article was seen under since then."""
-        return {
+        with the other URLs (``article_urls``) an article was seen under since then; not an
+        article's URL whose page is elsewhere (a re-published copy naming it canonical: the page
+        at the URL itself was not fetched)."""
+        elsewhere: set[str] = set()
+        committed: set[str] = set()
+        for url, page_url in self.db.execute(
+            "SELECT a.url, p.url FROM articles AS a LEFT JOIN pages AS p ON p.id = a.page_id "
+            "WHERE a.last_seen_at >= ?",
+            (at,),
+        ):
+            if page_url is None or canonical_url(page_url) == url:
+                committed.add(url)
+            else:
+                elsewhere.add(url)
+        committed.update(
             row[0]
             for row in self.db.execute(
-                "SELECT url FROM articles WHERE last_seen_at >= ? "
-                "UNION SELECT url FROM article_urls WHERE last_seen_at >= ? "
+                "SELECT url FROM article_urls WHERE last_seen_at >= ? "
                 "UNION SELECT url FROM rejects WHERE kind = 'invalid' AND rejected_at >= ?",
-                (at, at, at),
+                (at, at),
             )
-        }
+            if row[0] not in elsewhere
+        )
+        return committed
 
     def retry_urls(self, *, since: str) -> list[str]:
         """URLs that failed or were rejected at or after ``since`` (ISO 8601 UTC) and were not
-        archived after (as an article's URL or one it was seen under): the next run fetches them
+        archived after (as an article's URL or one it was seen under), or archived only from a
+        page elsewhere (a re-published copy naming it canonical): the next run fetches them
         again."""
-        return [
+        retry = {
             row[0]
             for row in self.db.execute(
                 "SELECT r.url FROM rejects AS r LEFT JOIN article_urls AS u ON u.url = r.url "
                 "WHERE r.rejected_at >= ? "
-                "GROUP BY r.url HAVING max(coalesce(u.last_seen_at, '')) < max(r.rejected_at) "
-                "ORDER BY r.url",
+                "GROUP BY r.url HAVING max(coalesce(u.last_seen_at, '')) < max(r.rejected_at)",
                 (since,),
             )
-        ]
+        }
+        retry.update(
+            url
+            for url, page_url in self.db.execute(
+                "SELECT a.url, p.url FROM rejects AS r JOIN articles AS a ON a.url = r.url "
+                "JOIN pages AS p ON p.id = a.page_id WHERE r.rejected_at >= ?",
+                (since,),
+            )
+            if canonical_url(page_url) != url
+        )
+        return sorted(retry)
 
     # --- reading ------------------------------------------------------------------------------
     def known_urls(self) -> set[str]:

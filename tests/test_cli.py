@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -91,14 +92,28 @@ def test_extract_reports_reject_reasons(tmp_path: Path) -> None:
 
 
 def test_demo_archives_the_replica(tmp_path: Path) -> None:
+    from archiver.replica import ReplicaSite
+
     db = tmp_path / "demo.db"
     result = run_cli("demo", "--db", str(db), "--articles", "50")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "50 new" in result.stdout
+    expected = len(ReplicaSite(50, seed=0).ground_truth("http://127.0.0.1:1"))  # with /by/ twins
+    assert expected > 50
+    assert f"{expected} new" in result.stdout
     assert result.stdout.count("SELECT") >= 3
-    stats = run_cli("stats", "--db", str(db), "--format", "json")
+    # both eras: a Drupal article with its timestamp, a weekly one with week, trend and status
+    assert "-- The newest Drupal-era article (a timestamp)" in result.stdout
+    assert "-- The newest weekly article (a week, a trend and its status)" in result.stdout
+    assert re.search(r"published \d{4}-\d\d-\d\dT\d\d:\d\d:00Z \(shown: ", result.stdout)
+    assert re.search(r"week \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d \(shown: .*\); trend [a-z-]+ "
+                     r"\(.+\): (better|worse|unchanged)", result.stdout)
+    plot = db.with_suffix(".svg").read_text(encoding="utf-8")
+    assert "<svg" in plot
+    assert "status status-worse" in plot  # the status chart beside the articles chart
+    stats = run_cli("stats", "--db", str(db), "--format", "json", "--plot", str(tmp_path / "p.svg"))
     data = json.loads(stats.stdout)
-    assert data["totals"]["articles"] == 50
+    assert data["totals"]["articles"] == expected
+    assert "status status-better" in (tmp_path / "p.svg").read_text(encoding="utf-8")
 
 
 def test_scrapy_list_from_the_repository_root() -> None:

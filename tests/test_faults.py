@@ -122,7 +122,9 @@ def test_a_lasting_fault_is_listed_then_healed_by_the_next_run(
     assert set(rows) | set(problems) == set(truth)
     assert set(problems) == hit
     assert all(problem["reason"] for problem in problems.values())
-    assert wrong_fields(rows, truth) == []
+    # a failed Drupal page's article may be archived from its re-published copy (its week, no
+    # timestamp yet): the next run retries the page and completes it (below)
+    assert wrong_fields({u: r for u, r in rows.items() if u not in problems}, truth) == []
     for url in problems:
         assert url in output  # the run's summary lists it
 
@@ -176,7 +178,8 @@ def test_all_faults_together_over_300_articles(tmp_path: Path) -> None:
         assert len(modes) >= 12, modes
         assert code == 1, output[-3000:]
         assert set(rows) | set(problems) == set(truth)
-        assert wrong_fields(rows, truth) == []
+        # a failed page's article may be archived from its re-published copy until the retry
+        assert wrong_fields({u: r for u, r in rows.items() if u not in problems}, truth) == []
         assert problems, "realistic rates make some pages fail"
 
         server.faults = None

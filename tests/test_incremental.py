@@ -58,18 +58,28 @@ def archived_500(site_500: Replica, tmp_path_factory: pytest.TempPathFactory) ->
     result = crawl(site_500, db)
     assert result.returncode == 0, result.stderr[-3000:]
     run = last_run(db)
-    assert (run["mode"], run["items_new"]) == ("full", 500)
+    assert (run["mode"], run["items_new"]) == ("full", len(site_500.truth()))  # with /by/ twins
     return db
 
 
-def test_idle_run_costs_at_most_five_requests(site_500: Replica, archived_500: Path, tmp_path: Path) -> None:
+IDLE_REQUESTS = 14
+"""What an incremental run of one host costs when nothing changed: robots.txt, the home page,
+the feed, /sitemap.xml (301) and /wp-sitemap.xml with its two sitemaps, the trends index and the
+first page of each of the 6 trend listings."""
+
+
+def test_idle_run_fetches_no_article_and_only_the_start_pages(
+    site_500: Replica, archived_500: Path, tmp_path: Path
+) -> None:
     db = copy_archive(archived_500, tmp_path / "idle.db")
     before = rows(db, "articles")
     site_500.server.clear_log()
     result = crawl(site_500, db, now=LATER)
     assert result.returncode == 0, result.stderr[-3000:]
     requests = list(site_500.server.request_log)
-    assert len(requests) <= 5, requests
+    assert len(requests) <= IDLE_REQUESTS, requests
+    pages = {p for a in site_500.site.articles for p in (a.path, a.weekly_path, a.by_path) if p}
+    assert [p for p in requests if p.split("?")[0].rstrip("/") in pages] == []
     run = last_run(db)
     assert (run["mode"], run["items_new"], run["items_updated"], run["exit_code"]) == ("incremental", 0, 0, 0)
     assert run["requests"] == len(requests)
@@ -84,7 +94,11 @@ def test_full_run_against_a_304_server_parses_nothing(
     result = crawl(site_500, db, "--full", now=LATER)
     assert result.returncode == 0, result.stderr[-3000:]
     run = last_run(db)
-    assert (run["mode"], run["responses_304"], run["items_unchanged"]) == ("full", 500, 500)
+    articles = len(rows(db, "articles"))
+    first = rows(db, "crawl_runs")[0]
+    pages = first["items_new"] + first["items_updated"]  # a re-published article: two pages
+    assert (run["mode"], run["responses_304"], run["items_unchanged"]) == ("full", pages, pages)
+    assert pages > articles
     stats = run["stats"]
     assert stats.get("archiver/pages_parsed", 0) == 0
     assert (run["items_new"], run["items_updated"]) == (0, 0)
@@ -118,7 +132,9 @@ def test_five_new_two_edited_then_exactly_those(small_site: Replica, tmp_path: P
     assert (run["mode"], run["items_new"], run["items_updated"]) == ("incremental", 5, 2)
     fetched = set(small_site.server.request_log)
     assert {base + p for p in fetched} >= new_urls | edited_urls
-    assert len(fetched) <= 5 + 2 + 6  # the new, the edited, and a few listing/feed/sitemap pages
+    # the new, the edited, the start pages, and the second page of each trend listing whose
+    # first page shows a new article
+    assert len(fetched) <= 5 + 2 + IDLE_REQUESTS + 6
 
     after = {row["url"]: row for row in rows(db, "articles")}
     assert set(after) == set(before) | new_urls
@@ -143,14 +159,16 @@ def test_five_new_two_edited_then_exactly_those(small_site: Replica, tmp_path: P
 
 def test_failed_pages_are_listed_exit_1_and_retried_next_run(small_site: Replica, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
-    failing = [a.path for a in small_site.site.articles[20:23]]
+    # Drupal-era articles without a re-published copy (a copy would archive the article anyway)
+    failing = [a.path for a in small_site.site.articles if a.weekly_path is None][20:23]
     small_site.site.fail(failing, status=503)
     result = crawl(small_site, db, "-s", "RETRY_TIMES=1")
     assert result.returncode == 1
     for path in failing:
         assert f"failed: {small_site.base_url}{path}: HTTP 503" in result.stdout
     run = last_run(db)
-    assert (run["failures"], run["exit_code"], run["items_new"]) == (3, 1, 57)
+    assert (run["failures"], run["exit_code"]) == (3, 1)
+    assert run["items_new"] == len(small_site.truth()) - 3
     assert run["responses_5xx"] == 6  # each tried twice
     rejects = rows(db, "rejects")
     assert sorted(r["url"] for r in rejects) == sorted(small_site.base_url + p for p in failing)

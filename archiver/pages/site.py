@@ -44,26 +44,30 @@ TRENDS: Final[dict[str, tuple[str, ...]]] = {
         "Society and political parties",  # seen
         "Грамадства і палітычныя партыі", "Общество и политические партии",  # (guess)
         "society-and-political-parties",  # seen
+        "hramadstva-i-palitychnyya-partyi",  # (guess) the replica's /by/ slug
     ),
     "belarus-west": (
         "Belarus-West relations", "Belarus – West relations",  # seen
         "Беларусь – Захад", "Адносіны Беларусі і Захаду",  # (guess) be
         "Беларусь – Запад", "Отношения Беларуси и Запада",  # (guess) ru
         "belarus-west-relations",  # seen
+        "belarus-zakhad",  # (guess) the replica's /by/ slug
     ),
     "belarus-russia": (
         "Belarus-Russia relations", "Belarus – Russia relations",  # seen
         "Беларусь – Расія", "Адносіны Беларусі і Расіі",  # (guess) be
         "Беларусь – Россия", "Отношения Беларуси и России",  # (guess) ru
         "belarus-russia-relations",  # seen
+        "belarus-rasiya",  # (guess) the replica's /by/ slug
     ),
     "security": (
         "Security issues",  # named on the about page, never seen as a trend page
         "Security and defence",  # the replica's Drupal-era section
         "Пытанні бяспекі", "Вопросы безопасности",  # (guess)
+        "Бяспека", "byaspeka",  # (guess) the replica's /by/ name and slug
         "security-issues", "security-and-defence",  # (guess) / replica
     ),
-    "economy": ("Economy", "Эканоміка", "Экономика", "economy"),  # en + slug seen (Drupal)
+    "economy": ("Economy", "Эканоміка", "Экономика", "economy", "ekanomika"),  # en + slug seen (Drupal)
     "international-relations": (
         "International relations", "Міжнародныя адносіны", "Международные отношения",
         "international-relations",  # en + slug seen (Drupal)

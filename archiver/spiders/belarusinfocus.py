@@ -6,7 +6,8 @@ import html
 import ipaddress
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Final, Self, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -27,13 +28,13 @@ from archiver.extract import build_item
 from archiver.items import ArticleItem, Failed, NotModified, RawPage
 from archiver.lock import RunLock
 from archiver.middlewares import EXPECT_BODY, GAVE_UP
-from archiver.normalise import canonical_url, parse_published
+from archiver.normalise import canonical_url, parse_period, parse_published
 from archiver.pages.belarusinfocus import (
     ListingPage,
-    feed_links,
-    is_article_url,
+    feed_entries,
     sitemap_links,
 )
+from archiver.pages.site import canonical_article_url, is_article_url
 from archiver.plan import RECHECK_DAYS, RETRY_DAYS, Action, CrawlPlan, parse_instant
 from archiver.scope import SiteScope
 from archiver.store import Archive, KnownArticle
@@ -103,8 +104,13 @@ class BelarusInFocusSpider(scrapy.Spider):
         if mirrors is None:
             mirrors = DEFAULT_MIRRORS if self.base_url == DEFAULT_BASE_URL else ""
         self.mirrors = tuple(m.strip().rstrip("/") for m in mirrors.split(",") if m.strip())
+        self.base_urls: tuple[str, ...] = (self.base_url, *self.mirrors)
+        """The site's base URLs, the primary first: the ``hosts`` of the page objects."""
         self.scope = SiteScope(self.base_url, self.mirrors)
-        self.allowed_domains = [urlsplit(u).hostname or "" for u in (self.base_url, *self.mirrors)]
+        self.allowed_domains = [urlsplit(u).hostname or "" for u in self.base_urls]
+        self.seen_urls: dict[str, set[str]] = {}
+        """Canonical article URL -> the other URLs (link variants, other hosts, redirect sources)
+        it was seen under in this run, recorded in ``article_urls`` by the StorePipeline."""
         self.db = db
         self.full = parse_flag(full)
         self.since = parse_since(since)
@@ -173,15 +179,16 @@ class BelarusInFocusSpider(scrapy.Spider):
         (A failed listing, feed or sitemap is recorded too; it is not retried as an article; nor
         is a URL too long to request, listed once as failed.)"""
         for url in self.current_plan.retry:
-            if len(url) > URL_LENGTH_LIMIT or not is_article_url(url, self.site_host):
+            if len(url) > URL_LENGTH_LIMIT or not is_article_url(url, self.base_urls):
                 continue  # a listing, feed or sitemap, or a URL that cannot be requested
             for request in self.maybe_request(url, Action.FETCH):
                 yield request
-        yield self.listing_request(f"{self.base_url}/")
-        yield scrapy.Request(f"{self.base_url}/feed/", callback=self.parse_feed, errback=self.optional)
-        yield scrapy.Request(
-            f"{self.base_url}/sitemap.xml", callback=self.parse_sitemap, errback=self.no_sitemap
-        )
+        for base in self.base_urls:  # each host: its home page, feed and sitemap
+            yield self.listing_request(f"{base}/")
+            yield scrapy.Request(f"{base}/feed/", callback=self.parse_feed, errback=self.optional)
+            yield scrapy.Request(
+                f"{base}/sitemap.xml", callback=self.parse_sitemap, errback=self.no_sitemap
+            )
 
     @property
     def current_plan(self) -> CrawlPlan:
@@ -202,13 +209,24 @@ class BelarusInFocusSpider(scrapy.Spider):
         plan = self.current_plan
         self.start_points_fetched += 1
         text = _text(response)
-        links = self.without_bad_links(response.url, text, lambda t: ListingPage(response.url, t).links())
-        shown = {url: self.shown_date(links.dates.get(url)) for url in links.articles}
-        new = [url for url in links.articles if url not in self.linked]
-        self.linked.update(links.articles)
+        links = self.without_bad_links(
+            response.url, text, lambda t: ListingPage(response.url, t, self.base_urls).links()
+        )
+        shown = {
+            self.article_key(url): self.shown_date(links.dates.get(url))
+            or self.shown_week(links.periods.get(url))
+            for url in links.articles
+        }
+        new = [url for url in shown if url not in self.linked]
+        self.linked.update(shown)
         for url in links.articles:
-            yield from self.maybe_request(url, plan.decide(url, shown=shown[url]))
-        next_page = self.scope.place(links.next_page) if links.next_page else None
+            key = self.article_key(url)
+            yield from self.maybe_request(url, plan.decide(key, shown=shown[key]))
+        for listing in links.listings:  # trend listings: the same on every host, walked once
+            placed = self.scope.place(listing)
+            if placed is not None:
+                yield self.listing_request(_with_path_of(placed, listing))
+        next_page = self.on_same_host(links.next_page) if links.next_page else None
         if not next_page or not plan.follow_next_page(shown):
             return
         depth, barren = response.meta.get(PAGER_DEPTH, (0, 0))
@@ -231,11 +249,12 @@ class BelarusInFocusSpider(scrapy.Spider):
     def _parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         self.start_points_fetched += 1
         text = defuse_xml(_xml_text(response, self.max_xml_bytes))
-        urls = self.without_bad_links(response.url, text, lambda t: feed_links(response.url, t), xml=True)
-        dates = feed_dates(response.url, text)
-        for url in urls:
-            shown = self.shown_date(dates.get(url))
-            yield from self.maybe_request(url, self.current_plan.decide(url, shown=shown))
+        entries = self.without_bad_links(
+            response.url, text, lambda t: feed_entries(response.url, t, self.base_urls), xml=True
+        )
+        for url, date in entries:
+            shown = self.shown_date(date)
+            yield from self.maybe_request(url, self.current_plan.decide(self.article_key(url), shown=shown))
 
     @property
     def max_xml_bytes(self) -> int:
@@ -253,15 +272,16 @@ class BelarusInFocusSpider(scrapy.Spider):
         self.start_points_fetched += 1
         text = defuse_xml(_xml_text(response, self.max_xml_bytes))
         entries, nested = self.without_bad_links(
-            response.url, text, lambda t: sitemap_links(response.url, t), xml=True
+            response.url, text, lambda t: sitemap_links(response.url, t, self.base_urls), xml=True
         )
         self._count("archiver/sitemap_entries", len(entries))
         for url, lastmod in entries:
-            yield from self.maybe_request(url, self.current_plan.decide_from_sitemap(url, lastmod))
-        for url in nested:
-            placed = self.scope.place(_joined(response.url, url) or "")
-            if placed is not None:
-                yield scrapy.Request(placed, callback=self.parse_sitemap, errback=self.optional)
+            action = self.current_plan.decide_from_sitemap(self.article_key(url), lastmod)
+            yield from self.maybe_request(url, action)
+        for url in nested:  # on the host that names it: each host's sitemap lists its own URLs
+            joined = _joined(response.url, url) or ""
+            if self.scope.place(joined) is not None:
+                yield scrapy.Request(joined, callback=self.parse_sitemap, errback=self.optional)
         if not entries and not nested:
             yield from self.recheck_recent()
 
@@ -278,7 +298,8 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     def fail_page(self, url: str, reason: str, status: int | None) -> None:
         """Record ``url`` as failed in this run (``rejects`` of kind ``failed``)."""
-        self.failures.append(Failed(canonical_url(url) or url, reason, _valid_status(status)))
+        key = self.article_key(url) if is_article_url(url, self.base_urls) else canonical_url(url)
+        self.failures.append(Failed(key or url, reason, _valid_status(status)))
         self._count("archiver/failures")
         self.logger.warning("failed: %s (%s)", url, reason)
 
@@ -312,15 +333,34 @@ class BelarusInFocusSpider(scrapy.Spider):
         for url in self.current_plan.rechecks():
             yield from self.maybe_request(url, Action.CHECK)
 
-    def maybe_request(self, url: str, action: Action) -> Iterator[scrapy.Request]:
-        """The request ``action`` calls for (none for SKIP, or for a URL outside the site)."""
-        if action is Action.SKIP:
-            return
+    def article_key(self, url: str) -> str:
+        """The one URL of the article at ``url`` (``canonical_article_url`` on the primary host)."""
+        return canonical_article_url(url, self.base_urls)
+
+    def note_url(self, key: str, url: str) -> None:
+        """Remember that the article ``key`` was seen under ``url`` too (``article_urls``), unless
+        the archive knows that URL already (an idle run writes nothing)."""
+        spelled = canonical_url(url)
+        if spelled and spelled != key and spelled not in self.current_plan.known:
+            self.seen_urls.setdefault(key, set()).add(spelled)
+
+    def on_same_host(self, url: str) -> str | None:
+        """A listing page's next page as linked (same host: each host's home differs), or None
+        when it is not a page of the site."""
         placed = self.scope.place(url)
-        if placed is None:
+        return None if placed is None else url
+
+    def maybe_request(self, url: str, action: Action) -> Iterator[scrapy.Request]:
+        """The request ``action`` calls for (none for SKIP, or for a URL outside the site): one
+        per run per article, for its canonical URL; the URL as linked is remembered."""
+        if self.scope.place(url) is None:
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("archiver/offsite_links")
             self.logger.debug("not following a link outside the site: %s", url)
+            return
+        placed = self.article_key(url)
+        self.note_url(placed, url)
+        if action is Action.SKIP:
             return
         if placed in self.requested:
             return
@@ -344,6 +384,16 @@ class BelarusInFocusSpider(scrapy.Spider):
         self._count("archiver/listing_failures")
         self.fail_page(_request_url(failure), f"listing page: {reason}", status)
 
+    def shown_week(self, raw: str | None) -> datetime | None:
+        """The end of the year-less week a weekly listing shows (``May 15 – May 21``), read
+        with the run's clock as context, as aware UTC midnight after its Sunday (None if none)."""
+        if not raw:
+            return None
+        week = parse_period(raw, context=self.clock().date())
+        if week is None:
+            return None
+        return datetime.combine(week[1] + timedelta(days=1), time(), tzinfo=UTC)
+
     def shown_date(self, raw: str | None) -> datetime | None:
         """A date shown in a listing, as an aware UTC datetime (None if none or unreadable)."""
         if not raw:
@@ -352,13 +402,29 @@ class BelarusInFocusSpider(scrapy.Spider):
             raw, now=self.clock(), tz=self.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk")
         )
 
+    def parse_article_and_links(
+        self, response: Response
+    ) -> Iterator[ArticleItem | NotModified | scrapy.Request]:
+        """``parse_article``, then the article's other language version (its ``translation``
+        links: the ``/by/`` twin or the English page), as the plan decides."""
+        for out in self.parse_article(response):
+            yield out
+            if isinstance(out, ArticleItem):
+                for link in out.related:
+                    if link.kind == "translation":
+                        action = self.current_plan.decide(self.article_key(link.target_url))
+                        yield from self.maybe_request(link.target_url, action)
+
     def parse_article(self, response: Response) -> Iterator[ArticleItem | NotModified]:
         """One article page -> one item with raw fields and the raw response (304: NotModified).
 
         The item's URL is the site's spelling of the page's final URL (after redirects to
         ``www.`` or the other scheme: one row). A page that cannot be read (a JSON body, JSON-LD
         too deep to parse, ...) is a reject with the reason, its raw page kept."""
-        url = self.scope.place(response.url) or canonical_url(response.url)
+        url = self.article_key(response.url)
+        meta = response.request.meta if response.request is not None else {}
+        for source in meta.get("redirect_urls", ()):  # a redirect's sources
+            self.note_url(url, source)
         if response.status == HTTP_NOT_MODIFIED:
             yield NotModified(url=url, fetched_at=iso_utc(self.clock()))
             return
@@ -382,7 +448,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         try:
             item = self.without_bad_links(
                 response.url, response.text,
-                lambda text: build_item(page, text, templates=self.templates),
+                lambda text: build_item(page, text, templates=self.templates, hosts=self.base_urls),
             )
         except Exception as exc:  # noqa: BLE001 (the boundary: any error reading a page is its reject)
             item = ArticleItem(url=url, page=page)
@@ -393,7 +459,9 @@ class BelarusInFocusSpider(scrapy.Spider):
         yield item
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
-        """The request for an article page; conditional for CHECK when validators are archived.
+        """The request for an article page; conditional for CHECK when validators are archived
+        (for another URL of an archived article, without validators: If-Modified-Since its last
+        sighting).
 
         Failures are recorded, not only logged.
         """
@@ -404,12 +472,16 @@ class BelarusInFocusSpider(scrapy.Spider):
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
+            elif not known.etag and (seen := parse_instant(known.last_seen_at)) is not None:
+                # another URL of an archived article (a re-published copy): no validators of its
+                # own, but it was read whole when last seen
+                headers["If-Modified-Since"] = format_datetime(seen, usegmt=True)
         meta: dict[str, Any] = {EXPECT_BODY: True}
         if headers:
             meta["handle_httpstatus_list"] = [HTTP_NOT_MODIFIED]
         return scrapy.Request(
             url,
-            callback=self.parse_article,
+            callback=self.parse_article_and_links,
             errback=self.article_failed,
             headers=headers or None,
             meta=meta,
@@ -564,6 +636,14 @@ def feed_dates(url: str, xml: str) -> dict[str, str]:
         if target and date:
             out.setdefault(canonical_url(target), date.strip())
     return out
+
+
+def _with_path_of(placed: str, linked: str) -> str:
+    """``placed`` (a URL on the primary host) with the path and query of ``linked`` and
+    WordPress's trailing slash (``/analytics/<trend>/``: no redirect)."""
+    want = urlsplit(linked)
+    path = want.path if want.path.endswith("/") else f"{want.path}/"
+    return urlsplit(placed)._replace(path=path, query=want.query, fragment="").geturl()
 
 
 def _request_url(failure: Failure) -> str:
