@@ -615,12 +615,19 @@ class ArticlePage:
         extractor's unless another has clearly more (a teaser ``articleBody`` never wins over a
         full main text; a markup block that holds more than the article is not preferred for a
         few words). Then the densest block of paragraphs."""
-        generic = self._without_furniture(generic_body_html(self.html, self.url))
-        best: tuple[str, str | None] = ("generic", generic)
-        best_words = _words_of(generic)
         node = self._node()
         others: list[tuple[str, str | None]] = [("jsonld", self._jsonld_str("articleBody"))]
         others.extend(("markup", node.css(css).get()) for css in MARKUP.body)
+        shown = _words_of(" ".join(
+            node.xpath(".//p[not(ancestor::aside or ancestor::nav or ancestor::footer)]//text()").getall()
+        ))  # fmt: skip
+        for source, value in others:  # the whole text already: no need for the extractor (time)
+            words = _words_of(value)
+            if shown and words >= FULL_BODY * shown:
+                return source, value
+        generic = self._without_furniture(generic_body_html(self.html, self.url))
+        best: tuple[str, str | None] = ("generic", generic)
+        best_words = _words_of(generic)
         for source, value in others:
             words = _words_of(value)
             if words > best_words * WIDER_BODY:
@@ -805,6 +812,9 @@ def _fetch_time(fetched_at: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+FULL_BODY: Final = 0.9
+"""A JSON-LD or markup body with this share of the words of the article's ``<p>`` text is the
+whole text: it is taken without running the main-text extractor."""
 WIDER_BODY: Final = 1.15
 """How many times the main-text extractor's words another body candidate must have to win."""
 
