@@ -11,13 +11,17 @@ further down. The order, and what each part contributes:
    ``dcterms.created``, ``pubdate``, ``publishdate``, ``sailthru.date``, ``parsely-pub-date``, ...);
 2. ``markup``: microdata ``itemprop="datePublished"``, then ``<time datetime>`` (or ``pubdate``)
    inside the article, never in a related, teaser, sidebar, comment or caption block;
-3. ``text``: a short line near the title that carries a year and reads as a date, in any of
-   dateparser's languages (through ``parse_stated``), not from those blocks either;
-4. ``htmldate``: htmldate's quick search (``find_date(original_date=True,
+3. ``htmldate``: htmldate's quick search (``find_date(original_date=True,
    extensive_search=False)``), which knows many more publisher conventions (its own ranked list of
-   meta names and date-bearing classes); it gives a day (``YYYY-MM-DD``), so it comes after the
-   sources that may carry a time;
-5. ``url``: a ``/YYYY/MM/DD/`` or ``YYYY-MM-DD`` date in the page's address.
+   meta names, date-bearing classes and the URL); it gives a day (``YYYY-MM-DD``), so it comes
+   after the sources that may carry a time; it is cheaper and surer than reading lines with
+   dateparser, so it comes before our text search;
+4. ``text``: a short line near the title that carries a year and reads as a date, in any of
+   dateparser's languages (through ``parse_stated``), not from those blocks either: the few
+   words that end with the year first (``December 4, 2006`` out of ``by oz on December 4,
+   2006``), the whole line last;
+5. ``url``: a ``/YYYY/MM/DD/`` or ``YYYY-MM-DD`` date in the page's address;
+6. ``htmldate``: its extensive search (the whole text), when nothing else gave a date.
 
 Every function here is total: junk input gives no candidates, never an exception.
 """
@@ -178,7 +182,10 @@ def _markup_dates(sel: Selector, node: Selector) -> Iterator[str]:
 
 
 def text_dates(lines: list[str], title: str | None) -> Iterator[str]:
-    """Short lines near the title that carry a year (or ``dd.mm.yy``), whole then in parts."""
+    """Dates in short lines near the title that carry a year (or ``dd.mm.yy``): the few words
+    that end with the year (and a time after it) first, then the parts between separators, then
+    the whole line (``by oz on December 4, 2006`` -> ``December 4, 2006`` first: a whole line
+    of other words could be misread)."""
     start = 0
     if title:
         start = next((i for i, line in enumerate(lines) if line == title), 0)
@@ -186,10 +193,31 @@ def text_dates(lines: list[str], title: str | None) -> Iterator[str]:
     for line in window:
         if len(line) > MAX_DATE_LINE or not _YEAR.search(line):
             continue
-        yield line
-        parts = [p for p in _LINE_PARTS.split(line) if p and _YEAR.search(p)]
-        if len(parts) > 1 or (parts and parts[0] != line):
-            yield from parts
+        seen: set[str] = set()
+        for raw in (*_year_windows(line), *_LINE_PARTS.split(line), line):
+            piece = raw.strip(" ,;|")
+            if piece and piece not in seen and _YEAR.search(piece):
+                seen.add(piece)
+                yield piece
+
+
+_TIME: Final = re.compile(
+    r"^(?:\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?[,h]?|Uhr|[ap]\.?m\.?|klo|h|GMT|UTC|CES?T)$", re.IGNORECASE
+)
+
+
+def _year_windows(line: str) -> Iterator[str]:
+    """The runs of 1, 3, 2 and 4 words that end with a word holding a year, with a time after."""
+    words = line.split()
+    for i, word in enumerate(words):
+        if not _YEAR.search(word):
+            continue
+        end = i + 1
+        while end < len(words) and end - i <= 3 and _TIME.match(words[end].strip(",")):
+            end += 1
+        for size in (1, 3, 2, 4):
+            if i - size + 1 >= 0:
+                yield " ".join(words[i - size + 1 : end])
 
 
 def url_date(url: str | None) -> str | None:
@@ -203,8 +231,9 @@ def url_date(url: str | None) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def htmldate_date(html: str, url: str | None, now: datetime | None) -> str | None:
-    """htmldate's quick reading of the page's original publication day (``YYYY-MM-DD``) or None."""
+def htmldate_date(html: str, url: str | None, now: datetime | None, *, extensive: bool = False) -> str | None:
+    """htmldate's reading of the page's original publication day (``YYYY-MM-DD``) or None: its
+    quick search, or (``extensive``) its search of the whole text too."""
     from archiver.pages.generic import prepare_html  # the same size limits as the body extractor
 
     text = prepare_html(html)
@@ -214,7 +243,7 @@ def htmldate_date(html: str, url: str | None, now: datetime | None) -> str | Non
         from htmldate import find_date
 
         found = find_date(
-            text, url=url or None, original_date=True, extensive_search=False,
+            text, url=url or None, original_date=True, extensive_search=extensive,
             max_date=(now or _LATEST).strftime("%Y-%m-%d"),
         )  # fmt: skip
     except (ValueError, TypeError, LookupError, AttributeError, RecursionError, OverflowError):
@@ -247,7 +276,8 @@ def date_candidates(
         yield "meta", value
     for value in _markup_dates(sel, node):
         yield "markup", value
+    yield "htmldate", htmldate_date(html, url, now)
     for value in text_dates(lines(), title()):
         yield "text", value
-    yield "htmldate", htmldate_date(html, url, now)
     yield "url", url_date(url)
+    yield "htmldate", htmldate_date(html, url, now, extensive=True)
