@@ -196,11 +196,13 @@ def text_dates(lines: list[str], title: str | None) -> Iterator[str]:
         seen: set[str] = set()
         for raw in (*_year_windows(line), *_LINE_PARTS.split(line), line):
             piece = raw.strip(" ,;|")
-            if piece and piece not in seen and _YEAR.search(piece):
+            if piece not in seen and _YEAR.search(piece) and len(_NUMBER.findall(piece)) >= 2:
                 seen.add(piece)
                 yield piece
 
 
+_NUMBER: Final = re.compile(r"\d+")
+"""A date in text has a day or month number beside the year (``2007`` alone is no date)."""
 _TIME: Final = re.compile(
     r"^(?:\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?[,h]?|Uhr|[ap]\.?m\.?|klo|h|GMT|UTC|CES?T)$", re.IGNORECASE
 )

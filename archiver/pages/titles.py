@@ -110,7 +110,9 @@ def title_candidates(
         for h1 in scope.css("h1")[:4]:
             if _blocked(h1.root):
                 continue
-            text = collapse_ws(" ".join(h1.css("::text").getall()))
+            # the text as shown: inline spans add no space (``LTE-Patent<span>:</span>``)
+            joiner = " " if h1.css("br") else ""
+            text = collapse_ws(joiner.join(h1.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()))
             if text and text not in seen_h1:
                 seen_h1.add(text)
                 out.append(("markup", text))
