@@ -112,7 +112,8 @@ def title_candidates(
                 continue
             # the text as shown: inline spans add no space (``LTE-Patent<span>:</span>``)
             joiner = " " if h1.css("br") else ""
-            text = collapse_ws(joiner.join(h1.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()))
+            shown = h1.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()
+            text = collapse_ws(joiner.join(shown))
             if text and text not in seen_h1:
                 seen_h1.add(text)
                 out.append(("markup", text))
