@@ -42,10 +42,15 @@ MAX_CREDIT: Final = 200
 
 
 def _blocked(element: Any) -> bool:
+    """Whether the lxml ``element`` sits in a block whose credits are not the article's: a
+    teaser, a sidebar, the navigation, the page footer (a ``<footer>`` inside a figure is the
+    figure's own)."""
     node = element
+    in_figure = False
     while node is not None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in ("nav", "footer", "aside", "script", "style"):
+        in_figure = in_figure or tag == "figure"
+        if tag in ("nav", "aside", "script", "style") or (tag == "footer" and not in_figure):
             return True
         if tag and _NOT_CREDIT_BLOCK.search(f"{node.get('class', '')} {node.get('id', '')}"):
             return True
@@ -76,7 +81,8 @@ def credit_candidates(
     sel: Selector, node: Selector, jsonld_article: dict[str, object]
 ) -> Iterator[tuple[str, str | None]]:
     """(source, raw) image-credit candidates of another site's page, best first."""
-    figures = [f for css in _FIGURES for f in node.css(css)] or []
+    scopes = (node, sel) if node is not sel else (sel,)  # the article first, then the page
+    figures = [f for scope in scopes for css in _FIGURES for f in scope.css(css)]
     seen: set[int] = set()
     for figure in figures:
         if _blocked(figure.root):
@@ -91,9 +97,10 @@ def credit_candidates(
                     yield "markup", text
     for value in _jsonld_credits(jsonld_article):
         yield "jsonld", value
-    for caption in node.css("figcaption, [class*='caption']"):
-        if _blocked(caption.root):
+    for caption in (c for scope in scopes for c in scope.css("figcaption, [class*='caption']")):
+        if id(caption.root) in seen or _blocked(caption.root):
             continue
+        seen.add(id(caption.root))
         text = _text(caption)
         if text and len(text) <= 2 * MAX_CREDIT:
             caption_part, credit = split_caption_credit(text)
@@ -102,7 +109,7 @@ def credit_candidates(
 
 
 _LABEL: Final = re.compile(
-    r"^\s*(?:©|\(c\)|foto|photo|bild|image|credit|source|quelle|фото|фота)", re.IGNORECASE
+    r"^\s*(?:©|\(c\)|foto|photo|bild|image|credit|source|quelle|fotoğraf|фото|фота)", re.IGNORECASE
 )
 
 
