@@ -203,3 +203,17 @@ def test_credit_markup_then_jsonld_image_credit() -> None:
                    "image": {"@type": "ImageObject", "url": "a.jpg", "creditText": "Reuters"}})
     teaser = "<div class='teaser'><figure><figcaption>Foto: Somebody Else</figcaption></figure></div>"
     assert extract(page(head, "<h1>Bridge repairs cannot wait</h1>" + teaser))["image_credit"] == "Reuters"
+
+
+def test_a_credit_in_a_figure_outside_the_article_and_in_its_own_footer() -> None:
+    lead = (
+        "<figure class='lead'><img src='a.jpg'><footer class='credit'><span class='copyright'>"
+        "APA/AFP/Mandel Ngan</span></footer></figure>"
+    )
+    data = page("", "<h1>Bridge repairs cannot wait</h1>").replace(b"<main>", b"<main>" + lead.encode())
+    got = extract(data)
+    assert got["image_credit"] == "APA/AFP/Mandel Ngan"
+    site_footer = page("", "<h1>Bridge repairs cannot wait</h1>").replace(
+        b"<footer>", b"<footer><div class='copyright'>Photo: Example Times</div>"
+    )
+    assert extract(site_footer)["image_credit"] is None

@@ -45,11 +45,10 @@ def _blocked(element: Any) -> bool:
     """Whether the lxml ``element`` sits in a block whose credits are not the article's: a
     teaser, a sidebar, the navigation, the page footer (a ``<footer>`` inside a figure is the
     figure's own)."""
+    in_figure = any(getattr(up, "tag", "") == "figure" for up in element.iterancestors())
     node = element
-    in_figure = False
     while node is not None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        in_figure = in_figure or tag == "figure"
         if tag in ("nav", "aside", "script", "style") or (tag == "footer" and not in_figure):
             return True
         if tag and _NOT_CREDIT_BLOCK.search(f"{node.get('class', '')} {node.get('id', '')}"):
