@@ -21,7 +21,8 @@ further down. The order, and what each part contributes:
    words that end with the year first (``December 4, 2006`` out of ``by oz on December 4,
    2006``), the whole line last;
 5. ``url``: a ``/YYYY/MM/DD/`` or ``YYYY-MM-DD`` date in the page's address;
-6. ``htmldate``: its extensive search (the whole text), when nothing else gave a date.
+6. ``htmldate``: its extensive search (the whole text), when nothing else gave a date, only with
+   ``EXTENSIVE_HTMLDATE`` (off: seconds per page for a few pages more).
 
 Every function here is total: junk input gives no candidates, never an exception.
 """
@@ -79,6 +80,9 @@ _URL_DATE: Final = re.compile(
     r"|[/_-]((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _LATEST: Final = datetime(2100, 1, 1, tzinfo=UTC)
+EXTENSIVE_HTMLDATE: Final = False
+"""Whether htmldate's extensive search (the whole text, through its own multilingual dateparser)
+is the last candidate: off, it costs seconds on a page that states no date anywhere."""
 _HTMLDATE_LOG: Final = logging.getLogger("htmldate")
 if _HTMLDATE_LOG.level == logging.NOTSET:
     _HTMLDATE_LOG.setLevel(logging.CRITICAL)
@@ -282,4 +286,5 @@ def date_candidates(
     for value in text_dates(lines(), title()):
         yield "text", value
     yield "url", url_date(url)
-    yield "htmldate", htmldate_date(html, url, now, extensive=True)
+    if EXTENSIVE_HTMLDATE:
+        yield "htmldate", htmldate_date(html, url, now, extensive=True)
