@@ -382,7 +382,10 @@ class ArticlePage:
         """Extract every field; a field no source yields stays None."""
         out = ArticleFields(template=self.template.name)
         self._take(out, "title", self._title_candidates())
-        self._take(out, "published", self._date_candidates(), lambda raw: stated_ok(raw, self.fetched))
+        # another site's page: the first candidate that parses; a site page keeps what its
+        # template shows (a date that does not parse is a reject with the raw value kept)
+        accept = None if self.on_site else (lambda raw: stated_ok(raw, self.fetched))
+        self._take(out, "published", self._date_candidates(), accept)
         self._take(out, "period", self._period_candidates())
         self._take(out, "category", self._category_candidates())
         self._take(out, "trend_status", self._status_candidates())
