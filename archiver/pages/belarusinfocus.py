@@ -19,6 +19,12 @@ Each field is taken from the first source that yields it, in this order:
    page furniture, then the densest block of paragraphs;
 7. ``url``: the trend from the URL's section slug.
 
+Another site's page (not on a site host: template ``unknown``) has its own chain for the title
+(the candidate the others agree with: archiver.pages.titles), the date (a ranked search that keeps
+the first candidate that parses, with source ``htmldate`` for htmldate's reading:
+archiver.pages.dates), the body (by coverage: ``_widest_body``) and the image credit
+(archiver.pages.credits).
+
 ``field_sources`` records which source gave each field; ``archiver check`` alarms when the share
 of ``selector`` falls (the site has changed). docs/architecture.md has the table per field.
 """
