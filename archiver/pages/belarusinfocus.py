@@ -19,6 +19,12 @@ Each field is taken from the first source that yields it, in this order:
    page furniture, then the densest block of paragraphs;
 7. ``url``: the trend from the URL's section slug.
 
+Another site's page (not on a site host: template ``unknown``) has its own chain for the title
+(the candidate the others agree with: archiver.pages.titles), the date (a ranked search that keeps
+the first candidate that parses, with source ``htmldate`` for htmldate's reading:
+archiver.pages.dates), the body (by coverage: ``_widest_body``) and the image credit
+(archiver.pages.credits).
+
 ``field_sources`` records which source gave each field; ``archiver check`` alarms when the share
 of ``selector`` falls (the site has changed). docs/architecture.md has the table per field.
 """
@@ -28,8 +34,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html import escape as html_escape
 from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
@@ -37,8 +44,10 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector, SelectorList
 
 from archiver.items import RelatedLink
-from archiver.normalise import canonical_url, collapse_ws
+from archiver.normalise import canonical_url, collapse_ws, word_count
 from archiver.pages import patterns
+from archiver.pages.credits import credit_candidates
+from archiver.pages.dates import NOT_DATE_BLOCK, date_candidates, stated_ok
 from archiver.pages.generic import generic_body_html
 from archiver.pages.site import (
     LANGUAGE_PREFIXES,
@@ -50,6 +59,7 @@ from archiver.pages.site import (
     site_hosts_for,
     trend_key,
 )
+from archiver.pages.titles import choose_title, title_candidates
 
 __all__ = [
     "DRUPAL_2016", "MARKUP", "TEMPLATES", "UNKNOWN_TEMPLATE", "WP_WEEKLY_2022", "ArticleFields",
@@ -366,6 +376,7 @@ class ArticlePage:
         self.canonical_link = self._canonical_link()
         self.on_site = self._is_on_site() if site_page is None else site_page
         self.template = choose_template(self.sel, fetched_at, templates, on_site=self.on_site)
+        self.fetched = _fetch_time(fetched_at)
         self._jsonld: dict[str, object] | None = None
         self._node_cache: Selector | None = None
         self._main_text_cache: str | None = None
@@ -377,7 +388,10 @@ class ArticlePage:
         """Extract every field; a field no source yields stays None."""
         out = ArticleFields(template=self.template.name)
         self._take(out, "title", self._title_candidates())
-        self._take(out, "published", self._date_candidates())
+        # another site's page: the first candidate that parses; a site page keeps what its
+        # template shows (a date that does not parse is a reject with the raw value kept)
+        accept = None if self.on_site else (lambda raw: stated_ok(raw, self.fetched))
+        self._take(out, "published", self._date_candidates(), accept)
         self._take(out, "period", self._period_candidates())
         self._take(out, "category", self._category_candidates())
         self._take(out, "trend_status", self._status_candidates())
@@ -447,23 +461,37 @@ class ArticlePage:
 
     # -- candidates per field, in order of trust ------------------------------------------------
     def _title_candidates(self) -> Iterator[tuple[str, str | None]]:
-        for source, css in self._css("title"):
-            yield source, self._text(self.sel.css(css)[:1])
+        for css in self.template.title:
+            yield "selector", self._text(self.sel.css(css)[:1])
+        if not self.on_site:  # another site's page: the candidate the others agree with
+            chosen = choose_title(title_candidates(self.sel, self._node(), self._jsonld_str("headline")))
+            if chosen is not None:
+                yield chosen
+        for css in MARKUP.title:
+            yield "markup", self._text(self.sel.css(css)[:1])
         yield "meta", self._meta("og:title")
         yield "jsonld", self._jsonld_str("headline")
         yield "meta", self.sel.css("title::text").get()
 
     def _date_candidates(self) -> Iterator[tuple[str, str | None]]:
+        """The site's selectors and fallbacks on a site page; on another site's page the ranked
+        generic search (archiver.pages.dates). The page keeps the first candidate that parses."""
         node = self._node()
-        for source, css in self._css("date"):
-            yield source, self._text(node.css(css)[:1])
-        yield "meta", self._meta("article:published_time")
-        yield "meta", node.css("time::attr(datetime)").get()
-        yield "jsonld", self._jsonld_str("datePublished")
-        # a week (``May 15 – May 21, 2023``) is a period, never a publication time
-        lines = (line for line in self._main_text().splitlines() if not patterns.is_period(line))
-        match = DATE_LINE.search("\n".join(lines))
-        yield "text", match.group(0) if match else None
+        if self.on_site:
+            for source, css in self._css("date"):
+                yield source, self._text(node.css(css)[:1])
+            yield "meta", self._meta("article:published_time")
+            yield "meta", node.css("time::attr(datetime)").get()
+            yield "jsonld", self._jsonld_str("datePublished")
+            # a week (``May 15 – May 21, 2023``) is a period, never a publication time
+            lines = (line for line in self._main_text().splitlines() if not patterns.is_period(line))
+            match = DATE_LINE.search("\n".join(lines))
+            yield "text", match.group(0) if match else None
+            return
+        yield from date_candidates(
+            self.sel, node, lines=self._date_lines, title=self._title_text, url=self.url,
+            html=self.html, now=self.fetched,
+        )
 
     def _period_candidates(self) -> Iterator[tuple[str, str | None]]:
         for source, css in self._css("period"):
@@ -503,6 +531,9 @@ class ArticlePage:
 
     def _credit_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
+        if not self.on_site:  # another site's page: credit markup, JSON-LD, a caption's credit
+            yield from credit_candidates(self.sel, node, self._jsonld_article())
+            return
         for source, css in self._css("credit"):
             yield source, self._text(node.css(css)[:1])
         yield "text", self._layout().credit
@@ -519,6 +550,9 @@ class ArticlePage:
 
     def _body_candidates(self) -> Iterator[tuple[str, str | None]]:
         node = self._node()
+        if not self.on_site:  # another site's page: the candidate that covers the most text
+            yield self._widest_body()
+            return
         for source, css in self._css("body"):
             yield source, node.css(css).get()
         yield "jsonld", self._jsonld_str("articleBody")
@@ -575,6 +609,42 @@ class ArticlePage:
                 return TITLE_SUFFIX.sub("", collapse_ws(value))
         return None
 
+    def _date_lines(self) -> list[str]:
+        """The page's text lines without the blocks whose dates are not the article's (related
+        links, teasers, captions, comments: archiver.pages.dates.NOT_DATE_BLOCK) or a period."""
+        body = self.sel.xpath("//body")
+        root = body[0].root if body else self.sel.root
+        if root is None:
+            return []
+        return [line for _tag, line in text_blocks(root, NOT_DATE_BLOCK) if not patterns.is_period(line)]
+
+    def _widest_body(self) -> tuple[str, str | None]:
+        """The body of another site's page: of the main-text extractor's text, the JSON-LD
+        ``articleBody`` and the generic markup's block, the one with the most words, the
+        extractor's unless another has clearly more (a teaser ``articleBody`` never wins over a
+        full main text; a markup block that holds more than the article is not preferred for a
+        few words). Then the densest block of paragraphs."""
+        node = self._node()
+        others: list[tuple[str, str | None]] = [("jsonld", self._jsonld_str("articleBody"))]
+        others.extend(("markup", node.css(css).get()) for css in MARKUP.body)
+        shown = _words_of(" ".join(
+            node.xpath(".//p[not(ancestor::aside or ancestor::nav or ancestor::footer)]//text()").getall()
+        ))  # fmt: skip
+        for source, value in others:  # the whole text already: no need for the extractor (time)
+            words = _words_of(value)
+            if shown and words >= FULL_BODY * shown:
+                return source, value
+        generic = self._without_furniture(generic_body_html(self.html, self.url))
+        best: tuple[str, str | None] = ("generic", generic)
+        best_words = _words_of(generic)
+        for source, value in others:
+            words = _words_of(value)
+            if words > best_words * WIDER_BODY:
+                best, best_words = (source, value), words
+        if best[1] is None:
+            return "text", self._densest_block()
+        return best
+
     def _trend_from_url(self) -> str | None:
         """The trend's English name from the URL's section slug (``/the-ruling-elite/…``), or the
         slug made readable when it is not a known trend."""
@@ -610,9 +680,15 @@ class ArticlePage:
             yield "markup", css
 
     @staticmethod
-    def _take(out: ArticleFields, name: str, candidates: Iterable[tuple[str, str | None]]) -> None:
+    def _take(
+        out: ArticleFields,
+        name: str,
+        candidates: Iterable[tuple[str, str | None]],
+        accept: Callable[[str], bool] | None = None,
+    ) -> None:
+        """Set field ``name`` to the first non-blank candidate that ``accept`` (if given) takes."""
         for source, value in candidates:
-            if value is not None and value.strip():
+            if value is not None and value.strip() and (accept is None or accept(value)):
                 setattr(out, name, value)
                 out.sources[name] = source
                 return
@@ -732,6 +808,32 @@ class ArticlePage:
             if text_len > best[0]:
                 best = (text_len, kept)
         return "\n".join(best[1]) or None
+
+
+def _fetch_time(fetched_at: str | None) -> datetime | None:
+    """An ISO 8601 fetch time as an aware datetime (naive: UTC), or None."""
+    if not fetched_at:
+        return None
+    try:
+        when = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+FULL_BODY: Final = 0.9
+"""A JSON-LD or markup body with this share of the words of the article's ``<p>`` text is the
+whole text: it is taken without running the main-text extractor."""
+WIDER_BODY: Final = 1.15
+"""How many times the main-text extractor's words another body candidate must have to win."""
+
+
+def _words_of(fragment: str | None) -> int:
+    """The number of words in an HTML (or text) fragment, for comparing body candidates."""
+    if not fragment:
+        return 0
+    text = " ".join(Selector(text=f"<div>{fragment}</div>").xpath("//text()").getall())
+    return word_count(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,10 @@ from typing import Final, NamedTuple
 # lxml ships no type stubs; unused-ignore keeps this quiet once pyproject ignores lxml.*
 import lxml.etree  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["MAX_HTML_CHARS", "MAX_HTML_TAGS", "GenericMetadata", "generic_body_html", "generic_metadata"]
+__all__ = [
+    "MAX_HTML_CHARS", "MAX_HTML_TAGS", "GenericMetadata", "generic_body_html", "generic_metadata",
+    "prepare_html",
+]  # fmt: skip
 
 MAX_HTML_CHARS: Final = 2_000_000
 """Longest page text looked at (characters); the rest is cut off."""
@@ -60,7 +63,7 @@ class GenericMetadata(NamedTuple):
     image: str | None
 
 
-def _prepare(html: object) -> str | None:
+def prepare_html(html: object) -> str | None:
     """The page text to hand to trafilatura (cut to the limits above), or None when there is none."""
     if not isinstance(html, str):
         return None
@@ -110,7 +113,7 @@ def generic_body_html(html: str, url: str | None = None) -> str | None:
     hint). Paragraphs are ``<p>`` elements, one per line; the result suits ``normalise.body_text``.
     Never raises.
     """
-    text = _prepare(html)
+    text = prepare_html(html)
     if text is None:
         return None
     try:
@@ -140,7 +143,7 @@ def generic_metadata(html: str, url: str | None = None) -> GenericMetadata:
     quick date search). Never raises.
     """
     empty = GenericMetadata(None, None, None)
-    text = _prepare(html)
+    text = prepare_html(html)
     if text is None:
         return empty
     try:
