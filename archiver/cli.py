@@ -426,8 +426,63 @@ def print_last_run(db_path: str) -> None:
 
 
 # --- querying ---------------------------------------------------------------------------------
-SEARCH_COLUMNS = ("id", "url", "title", "published_at", "category", "snippet", "rank")
-"""The fields of one hit of ``archiver search`` (JSON keys, CSV columns)."""
+SEARCH_COLUMNS = ("id", "url", "title", "published_at", "category", "snippet", "relevance")
+"""The fields of one hit of ``archiver search`` (JSON keys, CSV columns); relevance: higher is
+better (the negated bm25 rank, 2 decimals)."""
+
+ROW_FORMATS: Final = ("table", "json", "jsonl", "csv")
+"""The ``--format`` choices of the commands that print rows (table first: the default)."""
+
+
+def output_rows(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[str] | None = None,
+    *,
+    table: Callable[[Sequence[dict[str, Any]]], None] | None = None,
+) -> None:
+    """Print ``rows`` on stdout as ``fmt``: ``json`` one array; ``jsonl`` one object a line;
+    ``csv`` with a header (always written, ``columns`` or the first row's keys); ``table``
+    aligned columns with a header (or ``table(rows)`` when given: a command's own layout).
+    ``columns`` picks and orders the fields of every format (default: all, as stored)."""
+    names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
+    picked = [{name: row.get(name) for name in names} for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps(picked, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in picked:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        write_csv(picked, fieldnames=names)
+    elif table is not None:
+        table(rows)
+    else:
+        click.echo(aligned_table(picked, names), nl=False)
+
+
+def aligned_table(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> str:
+    """``rows`` as text: a header, a rule, one line per row; columns padded to their widest
+    value, numbers right-aligned, NULL empty; ends with a newline (empty text for no columns)."""
+    if not names:
+        return ""
+    cells = [["" if row.get(name) is None else str(row.get(name)) for name in names] for row in rows]
+    widths = [max([len(name), *(len(line[i]) for line in cells)]) for i, name in enumerate(names)]
+    numeric = [
+        all(isinstance(row.get(name), int | float) for row in rows if row.get(name) is not None)
+        and any(row.get(name) is not None for row in rows)
+        for name in names
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        padded = [
+            value.rjust(width) if right else value.ljust(width)
+            for value, width, right in zip(values, widths, numeric, strict=True)
+        ]
+        return "  ".join(padded).rstrip()
+
+    out = [line(names), line(["-" * width for width in widths])]
+    out.extend(line(values) for values in cells)
+    return "\n".join(out) + "\n"
 
 
 def date_bound(value: str) -> str:
@@ -484,7 +539,10 @@ def stdout_is_tty() -> bool:
 @click.option("--category", metavar="NAME",
               help="Only articles of this section, e.g. Economy (case-insensitive).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-@format_option("table", "json", "csv")
+@click.option("--raw/--words", "raw", default=None,
+              help="Read QUERY as FTS5 syntax (--raw) or as plain words (--words) [default: "
+                   "FTS5 syntax when QUERY uses it, plain words otherwise].")
+@format_option(*ROW_FORMATS)
 @time_limit_option
 def search(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
@@ -493,16 +551,20 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
     until: str | None,
     category: str | None,
     limit: int,
+    raw: bool | None,
     fmt: str,
     time_limit: float,
 ) -> None:
-    """Full-text search of titles, leads and bodies (SQLite FTS5 syntax), best match first.
+    """Full-text search of titles, leads and bodies, best match first.
 
-    QUERY: words (all must match), "a phrase", prefix*, OR, NOT, NEAR(a b, 5), title:word.
+    QUERY: plain words, searched as typed: every word must match (Hi-Tech Park, Lukashenka's,
+    U.S., 50%). FTS5 syntax is used when QUERY has it, or with --raw: "a phrase" (balanced
+    quotes), prefix*, AND / OR / NOT, NEAR(a b, 5), title:word.
     --since 2016 --until 2017 is the year 2016 (published_at, UTC; until exclusive).
-    Table: rank, date, title, URL and a snippet with the matches in [ ] (bold in a terminal);
-    json: one object per line; csv: with a header. A malformed query, one longer than 1,000
-    characters or of more than 64 terms, or one that runs past --time-limit exits 2.
+    Table: number, date, title, URL and a snippet with the matches in [ ] (bold in a terminal);
+    json: one array; jsonl: one object a line; csv: with a header; relevance: higher is better.
+    A malformed query (the error says how to quote it), one longer than 1,000 characters or of
+    more than 64 terms, or one that runs past --time-limit exits 2.
     """
     if since is not None and until is not None and until <= since:
         raise click.UsageError("--until must come after --since")
@@ -510,22 +572,23 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         try:
             rows = archive.search(
-                query, limit=limit, since=since, until=until, category=category, marks=marks
+                query, limit=limit, since=since, until=until, category=category, marks=marks,
+                raw=raw,
             )
         except ValueError as exc:
             raise CliError(str(exc)) from exc
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    elif fmt == "csv":
-        write_csv(rows, fieldnames=SEARCH_COLUMNS)
-    else:
-        for number, row in enumerate(rows, 1):
-            date = str(row["published_at"] or "(no date)")[:10]
-            click.echo(f"{number:>3}. {date}  {row['title']}")
-            click.echo(f"     {row['url']}")
-            click.echo(f"     {row['snippet']}")
+    output_rows(rows, fmt, SEARCH_COLUMNS, table=print_hits)
+    if fmt == "table":
         click.echo(f"{len(rows)} result(s)", err=True)
+
+
+def print_hits(rows: Sequence[dict[str, Any]]) -> None:
+    """Search hits as text: number, date (or the week), title; URL; snippet."""
+    for number, row in enumerate(rows, 1):
+        date = str(row["published_at"] or "(no date)")[:10]
+        click.echo(f"{number:>3}. {date}  {row['title']}")
+        click.echo(f"     {row['url']}")
+        click.echo(f"     {row['snippet']}")
 
 
 def write_csv(rows: Sequence[dict[str, Any]], fieldnames: Sequence[str] | None = None) -> None:
@@ -639,24 +702,50 @@ def print_stats(data: dict[str, object]) -> None:
 @cli.command()
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-@format_option("table", "json")
+@format_option(*ROW_FORMATS)
 @time_limit_option
 def runs(db_path: str, limit: int, fmt: str, time_limit: float) -> None:
-    """The crawl runs, newest first (an unfinished run has no finish time)."""
+    """The crawl runs, newest first (an unfinished run has no finish time).
+
+    table: aligned columns (new, upd, same, rej: articles new, updated, unchanged, rejected;
+    304: not-modified responses); json: one array; jsonl: one object a line; csv: with a
+    header; json, jsonl and csv carry every column of the crawl_runs table but stats and health.
+    """
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         rows = archive.runs(limit=limit)
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+    if fmt != "table":
+        output_rows(rows, fmt, [name for name in (rows[0] if rows else RUN_COLUMNS)
+                                if name not in ("stats", "health")])
         return
-    columns = ("id", "mode", "started_at", "finished_at", "requests", "responses_2xx",
-               "responses_304", "responses_4xx", "responses_5xx", "items_new", "items_updated",
-               "items_unchanged", "items_rejected", "failures", "finish_reason", "exit_code")
-    click.echo("\t".join(columns))
-    for row in rows:
-        if row.get("finished_at") is None:
-            row["finish_reason"] = "unfinished"
-        click.echo("\t".join("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    shown_rows = [
+        {
+            "id": row.get("id"), "mode": row.get("mode"),
+            "started": str(row.get("started_at") or "")[:19].replace("T", " "),
+            "finished": str(row.get("finished_at") or "")[:19].replace("T", " "),
+            "requests": row.get("requests"), "304": row.get("responses_304"),
+            "new": row.get("items_new"), "upd": row.get("items_updated"),
+            "same": row.get("items_unchanged"), "rej": row.get("items_rejected"),
+            "failed": row.get("failures"),
+            "finish": row.get("finish_reason") if row.get("finished_at") else "unfinished",
+            "exit": row.get("exit_code"),
+        }
+        for row in rows
+    ]
+    output_rows(shown_rows, "table", RUN_TABLE_COLUMNS)
+
+
+RUN_COLUMNS: Final = (
+    "id", "mode", "started_at", "finished_at", "requests", "responses_2xx", "responses_304",
+    "responses_4xx", "responses_5xx", "items_new", "items_updated", "items_unchanged",
+    "items_rejected", "failures", "finish_reason", "exit_code",
+)
+"""The columns of ``archiver runs --format csv`` when there is no run yet."""
+
+RUN_TABLE_COLUMNS: Final = (
+    "id", "mode", "started", "finished", "requests", "304", "new", "upd", "same", "rej", "failed",
+    "finish", "exit",
+)
+"""The columns of the ``archiver runs`` table (times UTC, to the second)."""
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -713,7 +713,8 @@ _SEARCH = """
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
        a.category AS category,
        snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
-       bm25(articles_fts, 10.0, 4.0, 1.0) AS rank
+       bm25(articles_fts, 10.0, 4.0, 1.0) AS rank,
+       round(-bm25(articles_fts, 10.0, 4.0, 1.0), 2) AS relevance
 FROM articles_fts
 JOIN articles AS a ON a.id = articles_fts.rowid
 WHERE articles_fts MATCH :query
@@ -741,7 +742,8 @@ top AS (
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
        a.category AS category,
        snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
-       top.rank AS rank
+       top.rank AS rank,
+       round(-top.rank, 2) AS relevance
 FROM top
 JOIN articles_fts ON articles_fts.rowid = top.id
 JOIN articles AS a ON a.id = top.id
@@ -760,6 +762,38 @@ MAX_QUERY_TERMS: Final = 64
 _QUERY_WORD: Final = re.compile(r"\w+")
 _QUERY_OPERATORS: Final = frozenset({"AND", "OR", "NOT", "NEAR"})
 
+_FTS_SYNTAX: Final = re.compile(
+    r"\b(?:AND|OR|NOT)\b|\bNEAR\s*\(|(?:^|[\s(])(?:title|lead|body)\s*:|\{[^}]*\}\s*:|\w\*(?:\s|\)|$)"
+)
+"""What makes a search query FTS5 syntax rather than plain words: the operators AND, OR, NOT
+(upper case) and NEAR(, a column filter (title: lead: body: {title lead}:), a prefix* term."""
+
+
+def is_fts_syntax(query: str) -> bool:
+    """Whether ``query`` uses FTS5 syntax: balanced double quotes (a phrase), the operators
+    AND/OR/NOT/NEAR in upper case, a column filter (``title:``) or a prefix term (``word*``).
+    Anything else is plain words, searched as typed (``fts_query``)."""
+    quotes = query.count('"')
+    if quotes and quotes % 2 == 0:
+        return True
+    return quotes == 0 and _FTS_SYNTAX.search(query) is not None
+
+
+def quote_words(query: str) -> str:
+    """Plain words as an FTS5 query: each whitespace-separated word in double quotes (a ``"``
+    inside doubled), so that ``Hi-Tech``, ``Lukashenka's``, ``U.S.`` and ``50%`` match as
+    typed; every word must match (as ``sqlite-utils search --quote`` and Datasette do)."""
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in query.split())
+
+
+def fts_query(query: str, *, raw: bool | None = None) -> str:
+    """The FTS5 query for a search as typed: ``query`` itself when ``raw`` is True, or when
+    ``raw`` is None and it uses FTS5 syntax (``is_fts_syntax``); otherwise ``quote_words``."""
+    if raw is None:
+        raw = is_fts_syntax(query)
+    return query if raw else quote_words(query)
+
+
 FTS_SYNTAX_HINT: Final = (
     'FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT, NEAR(a b, 5), '
     "column filters title: lead: body:"
@@ -775,11 +809,16 @@ EXAMPLE_QUERIES: Final = (
         ),
     ),
     (
-        "The most-linked articles (related links resolved by the related_articles view)",
+        "The related-article graph: the most-linked articles by kind of link ('Similar "
+        "articles' and links in the text; the 'Recent trends' sidebar and translations left out)",
         (
-            "SELECT target_title, target_url, count(*) AS inbound_links\n"
-            "FROM related_articles WHERE target_id IS NOT NULL\n"
-            "GROUP BY target_url ORDER BY inbound_links DESC, target_url LIMIT 5;"
+            "SELECT kind, inbound_links, target_title, target_url FROM (\n"
+            "  SELECT kind, target_title, target_url, count(*) AS inbound_links,\n"
+            "    row_number() OVER (PARTITION BY kind ORDER BY count(*) DESC, target_url) AS place\n"
+            "  FROM related_articles\n"
+            "  WHERE target_id IS NOT NULL AND kind IN ('similar', 'inline')\n"
+            "  GROUP BY kind, target_url)\n"
+            "WHERE place <= 3 ORDER BY kind DESC, place;"
         ),
     ),
     (
@@ -1677,16 +1716,22 @@ class Archive:
         until: str | None = None,
         category: str | None = None,
         marks: tuple[str, str] = ("[", "]"),
+        raw: bool | None = None,
     ) -> list[dict[str, object]]:
-        """Full-text search (FTS5 query syntax) over title, lead and body, best match first.
+        """Full-text search over title, lead and body, best match first.
+
+        query: plain words, searched as typed (each must match: ``Hi-Tech Park``, ``U.S.``), or
+        FTS5 syntax when ``raw`` is True, or when ``raw`` is None and the query uses it (phrases
+        in balanced quotes, AND/OR/NOT/NEAR, ``title:``, ``prefix*``: ``is_fts_syntax``).
 
         since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on the date key (published_at, or the
         period's start where there is none: schema.md), since inclusive, until exclusive (a bound
         leaves out articles with neither); hits tie on rank are ordered by the date key, newest
         first; category: the section name,
         ASCII case-insensitive. Each hit: id, url, title, published_at, category, snippet (matches
-        between ``marks``, ``[ ]`` by default; ``…`` for cuts) and rank (bm25 with title weighted
-        10, lead 4, body 1; lower is better). Raises SearchQueryError (a ValueError) when the
+        between ``marks``, ``[ ]`` by default; ``…`` for cuts), rank (bm25 with title weighted
+        10, lead 4, body 1; lower is better) and relevance (-rank to 2 decimals: higher is
+        better). Raises SearchQueryError (a ValueError) when the
         query is empty, malformed, longer than MAX_QUERY_CHARS characters or of more than
         MAX_QUERY_TERMS terms, or the query or category is not valid Unicode (lone surrogates:
         undecodable bytes in argv), ValueError when a bound is malformed, QueryTimeoutError when
@@ -1711,7 +1756,7 @@ class Archive:
             if text is not None and _LONE_SURROGATE.search(text):  # undecodable bytes in argv
                 raise SearchQueryError(f"search {name} {shown(text)} is not valid Unicode text")
         params = {
-            "query": query, "since": since, "until": until, "category": category,
+            "query": fts_query(query, raw=raw), "since": since, "until": until, "category": category,
             "limit": limit, "open": marks[0], "close": marks[1],
         }
         try:
@@ -1724,7 +1769,8 @@ class Archive:
             if "locked" in message or "busy" in message:
                 raise _translate(exc, self.path) from exc
             raise SearchQueryError(
-                f"bad search query {shown(query)}: {message} ({FTS_SYNTAX_HINT})"
+                f"bad search query {shown(query)}: {message} ({FTS_SYNTAX_HINT}); to search "
+                f"the words as typed, put each in double quotes: {shown(quote_words(query))}"
             ) from exc
 
     def earlier_sites(self) -> list[str]:

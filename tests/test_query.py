@@ -169,7 +169,7 @@ def test_search_rejects_a_malformed_bound(reader: Archive) -> None:
 def test_search_cli_filters(
     known: tuple[Path, dict[str, int]], options: list[str], expected: set[str]
 ) -> None:
-    result = invoke("search", "analysis", "--db", str(known[0]), "--format", "json", *options)
+    result = invoke("search", "analysis", "--db", str(known[0]), "--format", "jsonl", *options)
     assert result.exit_code == 0, result.output
     assert {json.loads(line)["url"].rsplit("/", 1)[1] for line in result.stdout.splitlines()} == expected
 
@@ -197,14 +197,18 @@ def test_date_bound() -> None:
             date_bound(bad)
 
 
-def test_search_json_one_object_per_line(known: tuple[Path, dict[str, int]]) -> None:
+def test_search_json_is_one_array_and_jsonl_one_object_a_line(
+    known: tuple[Path, dict[str, int]],
+) -> None:
     result = invoke("search", "sanctions", "--db", str(known[0]), "--format", "json")
     assert result.exit_code == 0, result.output
-    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    hits = json.loads(result.stdout)
     assert [tuple(hit) for hit in hits] == [SEARCH_COLUMNS] * 2
     assert [hit["url"] for hit in hits] == [url("a"), url("b")]
-    assert hits[0]["rank"] < hits[1]["rank"]
+    assert hits[0]["relevance"] > hits[1]["relevance"] > 0  # higher is better
     assert hits[0]["published_at"] == DATE_A
+    lines = invoke("search", "sanctions", "--db", str(known[0]), "--format", "jsonl")
+    assert [json.loads(line) for line in lines.stdout.splitlines()] == hits
 
 
 def test_search_csv_has_a_header_even_when_empty(known: tuple[Path, dict[str, int]]) -> None:
@@ -214,7 +218,7 @@ def test_search_csv_has_a_header_even_when_empty(known: tuple[Path, dict[str, in
     assert tuple(reader.fieldnames or ()) == SEARCH_COLUMNS
     rows = list(reader)
     assert [row["url"] for row in rows] == [url("a"), url("b")]
-    assert float(rows[0]["rank"]) < float(rows[1]["rank"])
+    assert float(rows[0]["relevance"]) > float(rows[1]["relevance"])
     assert rows[1]["category"] == "Politics"
     empty = invoke("search", "nothingmatchesthis", "--db", str(known[0]), "--format", "csv")
     assert empty.exit_code == 0
@@ -245,11 +249,13 @@ def test_search_table_in_a_terminal_is_bold(
     assert "\x1b[" not in json_result.stdout  # machines always get [ ]
 
 
-@pytest.mark.parametrize("query", ['"unterminated', "AND", "nosuchcol:x"])
+@pytest.mark.parametrize(
+    "args", [["AND"], ["title:*"], ["sanctions OR"], ["--raw", "nosuchcol:x"], ["--raw", "U.S."]]
+)
 def test_malformed_query_is_one_line_and_exit_2(
-    known: tuple[Path, dict[str, int]], query: str
+    known: tuple[Path, dict[str, int]], args: list[str]
 ) -> None:
-    result = run_cli("search", query, "--db", str(known[0]))
+    result = run_cli("search", *args, "--db", str(known[0]))
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
@@ -257,6 +263,7 @@ def test_malformed_query_is_one_line_and_exit_2(
     assert len(lines) == 1
     assert lines[0].startswith("Error: bad search query")
     assert "FTS5 syntax" in lines[0]
+    assert "put each in double quotes" in lines[0]  # how to search the words as typed
 
 
 # --- views ------------------------------------------------------------------------------------
