@@ -48,6 +48,7 @@ def db_option(func: F) -> F:
         "db_path",
         default=DEFAULT_DB,
         envvar="ARCHIVER_DB",
+        show_envvar=True,
         show_default=True,
         type=click.Path(dir_okay=False),
         help="The SQLite archive.",
@@ -66,7 +67,7 @@ def time_limit_option(func: F) -> F:
     """``--time-limit SECONDS`` (env ARCHIVER_TIME_LIMIT) of the read commands."""
     return click.option(
         "--time-limit", "time_limit", default=DEFAULT_TIME_LIMIT_S, envvar="ARCHIVER_TIME_LIMIT",
-        show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+        show_envvar=True, show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
         help="Stop a query that runs longer (exit 2): each query of the command; each batch of "
              "rows for export.",
     )(func)
@@ -919,7 +920,8 @@ def now_option(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--url", default=None, help="The page's URL (default: its canonical link).")
 @click.option("--now", default=None, callback=now_option,
               help="The fetch time, ISO 8601 (default: now).")
@@ -928,26 +930,80 @@ def now_option(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 def extract(files: tuple[str, ...], url: str | None, now: str | None, tz: str) -> None:
     """Each saved page (HTML, or .gz) in, one JSON line out: fields as the archive would hold them.
 
-    Also prints `field_sources` and, where validation would reject the page, `reject_reasons`.
+    FILES: paths, or - for standard input (gzip recognised by its magic bytes). Also prints
+    `field_sources` and, where validation would reject the page, `reject_reasons`; a page that
+    is not an article (a listing, an about page; by its URL, or by its pager and entries when
+    it names no URL) is rejected as "not an article". Does not open an archive (no --db).
     A file that cannot be read, is not valid gzip, or is (or inflates to) more than 8 MiB is
-    named on stderr and skipped; the others are still printed, then exit 2.
+    named on stderr and skipped; the others are still printed, then exit 2. Exit 1 when a page
+    would be rejected (the JSON line says why), 0 when every page would be archived.
     """
     from archiver.extract import extract_file
 
-    bad = 0
+    bad = rejected = 0
     for name in files:
-        path = Path(name)
         try:
-            data = read_page_file(path)
+            data = read_stdin_page() if name == "-" else read_page_file(Path(name))
         except (OSError, ValueError, EOFError, zlib.error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             click.echo(f"archiver: {name}: {reason}", err=True)
             bad += 1
             continue
-        record = extract_file(data, url=url, now=now, tz=tz, name=path.name)
+        record = extract_file(data, url=url, now=now, tz=tz,
+                              name="-" if name == "-" else Path(name).name)
+        not_article_check(record, data)
+        if record["reject_reasons"]:
+            rejected += 1
         click.echo(json.dumps(record, ensure_ascii=False))
     if bad:
         sys.exit(EXIT_USAGE)
+    if rejected:
+        sys.exit(EXIT_FAILURES)
+
+
+LISTING_ENTRIES: Final = 5
+"""A page naming no URL with this many article entries (or a pager) is a listing."""
+
+
+def not_article_check(record: dict[str, Any], data: bytes) -> None:
+    """Reject (in ``record["reject_reasons"]``) a page that is not an article: its URL (the
+    canonical link, else --url) is no article URL of the site, or, without one, it has a pager
+    or LISTING_ENTRIES article entries (a listing); its invented URL becomes None."""
+    from w3lib.encoding import html_to_unicode
+
+    from archiver.extract import PLACEHOLDER_URL
+    from archiver.pages.belarusinfocus import ListingPage
+    from archiver.pages.site import is_article_url
+
+    reasons: list[str] = record["reject_reasons"]
+    page_url = None if record["url"] in (None, PLACEHOLDER_URL) else str(record["url"])
+    if page_url is not None:
+        if not is_article_url(page_url, page_url):
+            reasons.insert(0, f"not an article: {page_url} is not an article URL of the site")
+        return
+    record["url"] = None  # no URL known: none is made up
+    _enc, text = html_to_unicode(None, data)
+    links = ListingPage(PLACEHOLDER_URL, text or "<html/>").links()
+    if links.next_page is not None or len(links.articles) >= LISTING_ENTRIES:
+        reasons.insert(
+            0, f"not an article: a listing page ({len(links.articles)} article links"
+               f"{', a next page' if links.next_page else ''})",
+        )
+
+
+def read_stdin_page(limit: int = MAX_PAGE_BYTES) -> bytes:
+    """A page from standard input, gunzipped when it starts with gzip's magic bytes, at most
+    ``limit`` bytes (raises as ``read_page_file``)."""
+    stream = sys.stdin.buffer
+    data: bytes = stream.read(limit + 1)
+    if data[:2] == b"\x1f\x8b":
+        import io
+
+        with gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb") as unzipped:
+            data = unzipped.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // (1024 * 1024)} MiB (the page size cap): not read")
+    return data
 
 
 def read_page_file(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
@@ -974,9 +1030,10 @@ def read_page_file(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
 @db_option
 @click.option("--tz", default="Europe/Minsk", show_default=True, callback=tz_option,
               help="The site's timezone (an IANA name).")
-@click.option("--workers", default=0, show_default="the machine's cores", type=click.IntRange(0, 64),
-              help="Extraction processes (1: in this process).")
-def reparse(db_path: str, tz: str, workers: int) -> None:
+@click.option("--workers", default=None, show_default="the machine's cores",
+              type=click.IntRange(1, 64),
+              help="Extraction processes, 1 to 64 (1: in this process).")
+def reparse(db_path: str, tz: str, workers: int | None) -> None:
     """Re-extract every archived article from its stored raw page (no network).
 
     After a change of selectors or normalisers: an article whose content changes gets a new
@@ -1000,7 +1057,7 @@ def reparse(db_path: str, tz: str, workers: int) -> None:
             click.echo(f"reparse: {report.pages}/{total} pages, {report.seconds:.0f} s", err=True)
 
     with locked_run_errors(), RunLock(Path(db_path)), open_archive(db_path) as archive:
-        report = run_reparse(archive, tz=tz, workers=workers or None, progress=progress)
+        report = run_reparse(archive, tz=tz, workers=workers, progress=progress)
     for url, reasons in report.regressions:
         click.echo(f"no longer valid (kept as archived): {url}: {reasons}")
     for problem in report.unreadable:
@@ -1013,6 +1070,27 @@ PROGRESS_SECONDS = 5.0
 """Seconds between progress lines of long commands."""
 
 
+def parse_share(text: str) -> float:
+    """A share from 0 to 1 as written: ``90%`` and ``90`` are 0.9 (a number above 1 is a
+    percentage), ``0.9`` is 0.9. Raises ValueError for anything else or outside 0..100 %."""
+    value = text.strip()
+    percent = value.endswith("%")
+    number = float(value.removesuffix("%").strip())  # ValueError for a non-number
+    if not 0 <= number <= 100 or number != number:  # noqa: PLR0124 (NaN)
+        raise ValueError(text)
+    return number / 100 if percent or number > 1 else number
+
+
+def threshold_option(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+    """``--threshold`` as a share from 0 to 1, or a usage error."""
+    try:
+        return parse_share(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a percentage like 90, 90% or 0.9, got {shown(value)}"
+        ) from None
+
+
 def health_heading(run_id: int, started_at: str, health: RunHealth) -> str:
     """``run 12 (2026-11-28T12:00:00Z): 300 pages; templates drupal-2016 300``."""
     templates = ", ".join(f"{name} {count}" for name, count in health.templates.most_common())
@@ -1021,8 +1099,10 @@ def health_heading(run_id: int, started_at: str, health: RunHealth) -> str:
 
 @cli.command()
 @db_option
-@click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
-              help="The least share of each required field that must come from the site's selectors.")
+@click.option("--threshold", default="90%", show_default=True, callback=threshold_option,
+              metavar="PERCENT",
+              help="The least share of each required field that must come from the site's "
+                   "selectors: 90, 90% or 0.9.")
 @time_limit_option
 def check(db_path: str, threshold: float, time_limit: float) -> None:
     """Exit 1 when the site's selectors stopped working: the alarm for a redesign of the site.
@@ -1058,7 +1138,9 @@ def replica() -> None:
 
 
 @replica.command("serve")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="The port of the .info stand-in (PORT + 1: the .pro one); 0: free ports, "
+                   "printed once bound.")
 @click.option("--articles", default=200, show_default=True, type=click.IntRange(10, 20_000))
 @click.option("--seed", default=0, show_default=True)
 @click.option("--defects", default=0, show_default=True, type=click.IntRange(0),
@@ -1113,13 +1195,17 @@ def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
     advanced = f", then {new} new and {edited} edited" if new or edited else ""
     advanced += f", faults {faults.as_text()}" if faults is not None else ""
     advanced += f", redesigned from {redesign_from}" if redesign_from is not None else ""
-    click.echo(
-        f"serving a replica of {articles} articles{broken}{advanced} on http://127.0.0.1:{port}/",
-        err=True,
-    )
+
+    def ready(base_url: str, pro_url: str) -> None:
+        click.echo(
+            f"serving a replica of {articles} articles{broken}{advanced} on {base_url}/ "
+            f"(the .pro host on {pro_url}/)",
+            err=True,
+        )
+
     try:
         serve(port=port, articles=articles, seed=seed, defects=defects, new=new, edited=edited,
-              faults=faults, redesign_from=redesign_from)
+              faults=faults, redesign_from=redesign_from, on_ready=ready)
     except OSError as exc:
         raise CliError(f"cannot serve on port {port}: {exc.strerror}") from exc
     except KeyboardInterrupt:

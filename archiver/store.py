@@ -809,8 +809,11 @@ EXAMPLE_QUERIES: Final = (
         ),
     ),
     (
-        "The related-article graph: the most-linked articles by kind of link ('Similar "
-        "articles' and links in the text; the 'Recent trends' sidebar and translations left out)",
+        (
+            "The related-article graph: the most-linked articles by kind of link ('Similar "
+            "articles' and links in the text; the 'Recent trends' sidebar and translations left "
+            "out)"
+        ),
         (
             "SELECT kind, inbound_links, target_title, target_url FROM (\n"
             "  SELECT kind, target_title, target_url, count(*) AS inbound_links,\n"
