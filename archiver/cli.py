@@ -427,7 +427,9 @@ def print_last_run(db_path: str) -> None:
 
 
 # --- querying ---------------------------------------------------------------------------------
-SEARCH_COLUMNS = ("id", "url", "title", "published_at", "category", "snippet", "relevance")
+SEARCH_COLUMNS = (
+    "id", "url", "title", "published_at", "week", "category", "snippet", "relevance",
+)
 """The fields of one hit of ``archiver search`` (JSON keys, CSV columns); relevance: higher is
 better (the negated bm25 rank, 2 decimals)."""
 
@@ -584,12 +586,153 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
 
 
 def print_hits(rows: Sequence[dict[str, Any]]) -> None:
-    """Search hits as text: number, date (or the week), title; URL; snippet."""
+    """Search hits as text: number, date (or the week's first day), title; URL; snippet."""
     for number, row in enumerate(rows, 1):
-        date = str(row["published_at"] or "(no date)")[:10]
+        date = str(row["published_at"] or row.get("week") or "(no date)")[:10]
         click.echo(f"{number:>3}. {date}  {row['title']}")
         click.echo(f"     {row['url']}")
         click.echo(f"     {row['snippet']}")
+
+
+SHOWN_FIELDS: Final = (
+    "title", "category", "trend", "trend_status", "published_at", "published_local",
+    "period_start", "period_end", "author", "image_url", "image_credit", "image_caption",
+)
+"""The fields of a version that ``archiver show`` compares between revisions (with lead, body)."""
+
+
+def version_text(version: dict[str, Any]) -> list[str]:
+    """One version of an article as lines for a diff: ``field: value`` lines, then the lead
+    and the body, each paragraph a line."""
+    lines = [f"{name}: {version.get(name)}" for name in SHOWN_FIELDS
+             if version.get(name) not in (None, "")]
+    for part in ("lead", "body"):
+        lines.append(f"--- {part}")
+        lines.extend(p for p in str(version.get(part) or "").split("\n") if p.strip())
+    return lines
+
+
+def revision_diffs(article: dict[str, Any]) -> list[str]:
+    """Unified diffs (lines) from each archived revision to the next, the last to the current
+    version; empty when the article never changed."""
+    import difflib
+    import itertools
+
+    versions = [
+        (f"revision {rev['revision']} ({rev['valid_from']} to {rev['replaced_at']})", rev)
+        for rev in article["revisions"]
+    ]
+    versions.append((f"revision {article['revision']} (current, since {article['updated_at']})",
+                     article))
+    out: list[str] = []
+    for (old_name, old), (new_name, new) in itertools.pairwise(versions):
+        out.extend(
+            line.rstrip("\n") for line in difflib.unified_diff(
+                version_text(old), version_text(new), fromfile=old_name, tofile=new_name,
+                lineterm="", n=1,
+            )
+        )
+    return out
+
+
+def when_text(article: dict[str, Any]) -> str:
+    """The article's date as a reader cites it: the time in the site's timezone (or the stated
+    day), else the monitored week; ``(no date)`` when neither is known."""
+    shown_at = article.get("published_local") or article.get("published_at")
+    if shown_at and article.get("published_precision") == "day":
+        return str(shown_at)[:10]
+    if shown_at:
+        return str(shown_at)[:16].replace("T", " ")
+    if article.get("period_start"):
+        return f"week {article['period_start']} to {article['period_end']}"
+    return "(no date)"
+
+
+def print_article(article: dict[str, Any]) -> None:
+    """``archiver show`` as text: the citation block, lead and body, revisions, links."""
+    click.echo(article["title"])
+    click.echo(article["url"])
+    facts = [
+        ("date", when_text(article)),
+        ("week", f"{article['period_start']} to {article['period_end']}"
+         if article.get("period_start") and article.get("published_at") else None),
+        ("as shown", article.get("published_raw") or article.get("period_raw")),
+        ("trend", " / ".join(str(v) for v in (article.get("trend"), article.get("category")) if v)
+         or None),
+        ("status", article.get("trend_status")),
+        ("author", article.get("author")),
+        ("image", article.get("image_url")),
+        ("credit", article.get("image_credit")),
+        ("caption", article.get("image_caption")),
+        ("revision", (f"{article['revision']} (first seen {article['first_seen_at']}, last "
+                      f"seen {article['last_seen_at']})")),
+        ("id", str(article["id"])),
+    ]
+    for name, value in facts:
+        if value:
+            click.echo(f"{name + ':':<10}{value}")
+    others = [row["url"] for row in article["urls"] if row["url"] != article["url"]]
+    if others:
+        click.echo("seen under:")
+        for other in others:
+            click.echo(f"  {other}")
+    for part in ("lead", "body"):
+        if article.get(part):
+            click.echo()
+            click.echo(article[part])
+    diffs = revision_diffs(article)
+    if diffs:
+        click.echo(f"\n== revisions ({len(article['revisions'])} earlier)")
+        for line in diffs:
+            click.echo(line)
+    for heading, links in (("links out", article["links_out"]), ("links in", article["links_in"])):
+        click.echo(f"\n== {heading}" + ("" if links else ": none"))
+        kind = None
+        for link in links:
+            if link["kind"] != kind:
+                kind = link["kind"]
+                click.echo(f"{kind}:")
+            where = f"#{link['article_id']}" if link["article_id"] is not None else "not archived"
+            click.echo(f"  {link['title'] or '(no title)'} [{where}]")
+            click.echo(f"    {link['url']}")
+
+
+@cli.command()
+@db_option
+@click.argument("key", metavar="ID|URL")
+@click.option("--html", "raw_html", is_flag=True,
+              help="Print the raw stored page of the current version (bytes as received).")
+@format_option("text", "json")
+@time_limit_option
+def show(db_path: str, key: str, raw_html: bool, fmt: str, time_limit: float) -> None:
+    """One article as a reader would cite it, with its revisions and links.
+
+    ID|URL: the article's id, or any URL it was seen under (another host, www, a trailing
+    slash, an old alias: table article_urls). Text: title, URL, date (in the site's timezone;
+    the week for a weekly article), trend and status, author, image credit and caption, the
+    other URLs, lead and body; then each revision as a unified diff against the next, and the
+    related links out and in, by kind. json: all of it as one object (with the revisions and
+    links). --html: the raw page. No such article: one line, exit 2.
+    """
+    with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
+        article_id = archive.find_article_id(key)
+        if article_id is None:
+            raise CliError(f"no article {shown(key)} in {db_path} (give an id or a URL it was "
+                           "seen under; `archiver search WORDS` finds one)")
+        if raw_html:
+            page = archive.article_page(article_id)
+            if page is None:
+                raise CliError(f"article {article_id} has no stored page")
+            sys.stdout.buffer.write(page)
+            sys.stdout.flush()
+            return
+        article = archive.article_record(article_id)
+    if article is None:  # deleted meanwhile
+        raise CliError(f"no article {shown(key)} in {db_path}")
+    if fmt == "json":
+        click.echo(json.dumps(article, ensure_ascii=False, indent=2))
+        return
+    print_article(article)
 
 
 def write_csv(rows: Sequence[dict[str, Any]], fieldnames: Sequence[str] | None = None) -> None:

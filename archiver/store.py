@@ -711,7 +711,7 @@ _ALIAS_PAGES = (
 
 _SEARCH = """
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
-       a.category AS category,
+       a.period_start AS week, a.category AS category,
        snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
        bm25(articles_fts, 10.0, 4.0, 1.0) AS rank,
        round(-bm25(articles_fts, 10.0, 4.0, 1.0), 2) AS relevance
@@ -740,7 +740,7 @@ top AS (
     LIMIT :limit
 )
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
-       a.category AS category,
+       a.period_start AS week, a.category AS category,
        snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
        top.rank AS rank,
        round(-top.rank, 2) AS relevance
@@ -1710,6 +1710,78 @@ class Archive:
         )
         return article
 
+    def find_article_id(self, key: str) -> int | None:
+        """The id of the article ``key`` names: its id (digits), or any URL it was seen under
+        (its canonical URL or one in article_urls); None when none does."""
+        self._restart_clock()
+        text = key.strip()
+        if text.isdigit():
+            row = self.db.execute("SELECT id FROM articles WHERE id = ?", (int(text),)).fetchone()
+            return None if row is None else int(row[0])
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE url = ? UNION ALL "
+            "SELECT article_id FROM article_urls WHERE url = ? LIMIT 1",
+            (text, text),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def article_record(self, article_id: int) -> dict[str, Any] | None:
+        """Everything the archive holds on one article, for ``archiver show``: the articles row
+        (``field_sources`` parsed), ``urls`` (article_urls rows, first seen first),
+        ``revisions`` (article_revisions rows, oldest first, ``related`` parsed), ``links_out``
+        (its related_links with the target's id and title, by kind and position, then the
+        ``issue`` links of its week), ``links_in`` (links on other articles to any of its URLs,
+        with the source's id and title). None when there is no such article."""
+        self._restart_clock()
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", (article_id,)))
+        if not rows:
+            return None
+        article: dict[str, Any] = rows[0]
+        article["field_sources"] = _loads(article.get("field_sources"))
+        article["urls"] = list(self.db.query(
+            "SELECT url, first_seen_at, last_seen_at FROM article_urls WHERE article_id = ? "
+            "ORDER BY first_seen_at, url",
+            (article_id,),
+        ))
+        revisions = list(self.db.query(
+            "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision",
+            (article_id,),
+        ))
+        for revision in revisions:
+            revision["related"] = _loads(revision.get("related"))
+        article["revisions"] = revisions
+        article["links_out"] = list(self.db.query(
+            "SELECT l.kind, l.position, l.target_url AS url, t.id AS article_id, "
+            "coalesce(t.title, l.title) AS title FROM related_links AS l "
+            "LEFT JOIN articles AS t ON t.url = l.target_url WHERE l.source_id = ? "
+            "UNION ALL SELECT 'issue', row_number() OVER (ORDER BY target_lang, target_trend, "
+            "target_id), target_url, target_id, target_title FROM issue_links WHERE source_id = ? "
+            "ORDER BY 1, 2, 3",
+            (article_id, article_id),
+        ))
+        article["links_in"] = list(self.db.query(
+            "SELECT l.kind, l.position, s.url, s.id AS article_id, s.title "
+            "FROM related_links AS l JOIN articles AS s ON s.id = l.source_id "
+            "WHERE l.target_url IN (SELECT url FROM article_urls WHERE article_id = :id "
+            "UNION SELECT url FROM articles WHERE id = :id) AND l.source_id <> :id "
+            "ORDER BY l.kind, s.id, l.position",
+            {"id": article_id},
+        ))
+        return article
+
+    def article_page(self, article_id: int) -> bytes | None:
+        """The raw page the article's current version was extracted from, decompressed (at most
+        MAX_PAGE_BYTES; PageUnreadableError otherwise); None when it has none."""
+        self._restart_clock()
+        row = self.db.execute(
+            "SELECT p.id, p.url, p.body, p.encoding FROM articles AS a "
+            "JOIN pages AS p ON p.id = a.page_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return _decode_body(bytes(row[2]), row[3], int(row[0]), str(row[1]))
+
     def search(
         self,
         query: str,
@@ -1731,7 +1803,8 @@ class Archive:
         period's start where there is none: schema.md), since inclusive, until exclusive (a bound
         leaves out articles with neither); hits tie on rank are ordered by the date key, newest
         first; category: the section name,
-        ASCII case-insensitive. Each hit: id, url, title, published_at, category, snippet (matches
+        ASCII case-insensitive. Each hit: id, url, title, published_at, week (period_start:
+        the monitored week's first day, YYYY-MM-DD, or None), category, snippet (matches
         between ``marks``, ``[ ]`` by default; ``…`` for cuts), rank (bm25 with title weighted
         10, lead 4, body 1; lower is better) and relevance (-rank to 2 decimals: higher is
         better). Raises SearchQueryError (a ValueError) when the
