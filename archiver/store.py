@@ -40,6 +40,7 @@ from archiver.errors import (
     UnknownFieldError,
 )
 from archiver.items import ArticleItem, NotModified, RawPage
+from archiver.normalise.credits import credit_source
 
 BUSY_TIMEOUT_MS: Final = 5000
 """How long a connection waits for another's lock before failing, in milliseconds."""
@@ -591,6 +592,89 @@ _WEEKLY_ERA = (
     WHERE s.period_start IS NOT NULL""",
 )
 
+_CREDIT_FUNCTION: Final = "archiver_credit_source"
+"""The SQL function (registered while migrating) of ``archiver.normalise.credit_source``."""
+
+_CREDIT_PARTS = """WITH RECURSIVE parts (article_id, credit, rest) AS (
+        SELECT id, NULL, image_credit || ';'
+        FROM articles
+        WHERE coalesce(image_credit, '') <> ''
+        UNION ALL
+        SELECT
+            article_id,
+            trim(substr(rest, 1, instr(rest, ';') - 1), char(32, 9, 10, 13)),
+            substr(rest, instr(rest, ';') + 1)
+        FROM parts
+        WHERE rest <> ''
+    )"""
+"""The parts of every image_credit split at ``;`` (one row per article and part; trimmed)."""
+
+_READER_VIEWS = (
+    # each spelling of a credit's source -> its canonical source; filled by the store on write
+    """CREATE TABLE credit_sources (
+        credit TEXT PRIMARY KEY,
+        source TEXT NOT NULL
+    )""",
+    f"""INSERT OR REPLACE INTO credit_sources (credit, source)
+    {_CREDIT_PARTS}
+    SELECT DISTINCT credit, {_CREDIT_FUNCTION}(credit) FROM parts
+    WHERE coalesce(credit, '') <> '' AND {_CREDIT_FUNCTION}(credit) <> ''""",
+    # one row per article and canonical source (several spellings of one source count once)
+    f"""CREATE VIEW article_credits AS
+    {_CREDIT_PARTS}
+    SELECT
+        p.article_id AS article_id,
+        coalesce(c.source, p.credit) AS source,
+        group_concat(DISTINCT p.credit) AS credit
+    FROM parts AS p
+    LEFT JOIN credit_sources AS c ON c.credit = p.credit
+    WHERE coalesce(p.credit, '') <> ''
+    GROUP BY p.article_id, coalesce(c.source, p.credit)""",
+    "DROP VIEW IF EXISTS image_credits",
+    f"""CREATE VIEW image_credits AS
+    SELECT
+        ac.source AS credit,
+        count(*) AS articles,
+        min({date_key("a.")}) AS first_published_at,
+        max({date_key("a.")}) AS last_published_at,
+        (SELECT group_concat(credit, '; ') FROM (
+            SELECT c.credit AS credit FROM credit_sources AS c
+            WHERE c.source = ac.source ORDER BY c.credit)) AS spellings
+    FROM article_credits AS ac
+    JOIN articles AS a ON a.id = ac.article_id
+    GROUP BY ac.source
+    ORDER BY articles DESC, credit""",
+    # what a reader scans: one row per article, a short excerpt, month and year to facet on
+    f"""CREATE VIEW articles_list AS
+    SELECT
+        a.id AS id,
+        substr({date_key("a.")}, 1, 10) AS date,
+        a.period_start AS week,
+        substr({date_key("a.")}, 1, 7) AS month,
+        substr({date_key("a.")}, 1, 4) AS year,
+        a.title AS title,
+        a.trend AS trend,
+        a.category AS category,
+        a.trend_status AS status,
+        nullif((WITH RECURSIVE parts (credit, rest) AS (
+            SELECT NULL, a.image_credit || ';'
+            UNION ALL
+            SELECT trim(substr(rest, 1, instr(rest, ';') - 1), char(32, 9, 10, 13)),
+                   substr(rest, instr(rest, ';') + 1)
+            FROM parts WHERE rest <> ''
+         )
+         SELECT json_group_array(DISTINCT coalesce(c.source, p.credit))
+         FROM parts AS p LEFT JOIN credit_sources AS c ON c.credit = p.credit
+         WHERE coalesce(p.credit, '') <> ''), '[]') AS credits,
+        a.author AS author,
+        CASE WHEN length(coalesce(nullif(a.lead, ''), a.body)) > 200
+             THEN rtrim(substr(coalesce(nullif(a.lead, ''), a.body), 1, 200)) || '…'
+             ELSE coalesce(nullif(a.lead, ''), a.body) END AS excerpt,
+        a.lang AS lang,
+        a.url AS url
+    FROM articles AS a""",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
@@ -602,6 +686,8 @@ MIGRATIONS: Final = (
     Migration(8, "covering indexes for the by-month and by-category views", _VIEW_INDEXES),
     Migration(9, "weekly era: periods, trend keys, statuses, authors, precision, article_urls, "
               "views by date key, weekly-monitoring views", _WEEKLY_ERA),
+    Migration(10, "reader views: credit_sources, article_credits, image_credits by canonical "
+              "source, articles_list", _READER_VIEWS),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 
@@ -884,6 +970,11 @@ def content_hash(item: ArticleItem) -> str:
     return _hash_values(*(getattr(item, name) for name in HASH_FIELDS))
 
 
+def _credit_source(part: object) -> str:
+    """``archiver.normalise.credit_source`` for SQL (NULL and non-text: empty text)."""
+    return credit_source(part) if isinstance(part, str) else ""
+
+
 def _hash_values(*values: object) -> str:
     """SHA-256 hex of ``values`` (None as empty) joined with ``\x1f``, as UTF-8: the
     ``content_hash`` of HASH_FIELDS values (also the SQL function used by migration 9)."""
@@ -1127,6 +1218,7 @@ class Archive:
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Apply the pending migrations in one transaction, re-reading the version under the lock."""
         conn.create_function(_HASH_FUNCTION, len(HASH_FIELDS), _hash_values, deterministic=True)
+        conn.create_function(_CREDIT_FUNCTION, 1, _credit_source, deterministic=True)
         conn.execute("BEGIN IMMEDIATE")
         try:
             current = self._check_version(conn)
@@ -1345,9 +1437,26 @@ class Archive:
                     if url:
                         conn.execute(_SEEN_URL, (url, article_id, seen, seen))
                 self._upsert_links(conn, article_id, item, seen)
+                self._note_credits(conn, item.image_credit)
                 self._mirror_translations(conn, article_id, seen)
                 outcomes.append(outcome)
         return outcomes
+
+    @staticmethod
+    def _note_credits(conn: sqlite3.Connection, image_credit: str | None) -> None:
+        """Map each source of ``image_credit`` (parts split at ``;``) to its canonical source in
+        ``credit_sources`` (``archiver.normalise.credit_source``; a new spelling is added, a
+        known one follows the current mapping)."""
+        for part in (image_credit or "").split(";"):
+            credit = part.strip(" \t\r\n")
+            source = _credit_source(credit)
+            if credit and source:
+                conn.execute(
+                    "INSERT INTO credit_sources (credit, source) VALUES (?, ?) "
+                    "ON CONFLICT (credit) DO UPDATE SET source = excluded.source "
+                    "WHERE source <> excluded.source",
+                    (credit, source),
+                )
 
     def record_urls(self, article_url: str, urls: Iterable[str], *, seen_at: str) -> bool:
         """Record ``urls`` as URLs the archived article at ``article_url`` (its ``url`` or any URL

@@ -83,8 +83,12 @@ def test_query_helpers() -> None:
     assert quote_words('Hi-Tech  "Park') == '"Hi-Tech" """Park"'
     assert fts_query("U.S.") == '"U.S."'
     assert fts_query("U.S.", raw=True) == "U.S."
-    assert is_fts_syntax('"a b"') and is_fts_syntax("NEAR(a b)") and is_fts_syntax("pre*")
-    assert not is_fts_syntax('"odd') and not is_fts_syntax("and or not") and not is_fts_syntax("*")
+    assert is_fts_syntax('"a b"')
+    assert is_fts_syntax("NEAR(a b)")
+    assert is_fts_syntax("pre*")
+    assert not is_fts_syntax('"odd')
+    assert not is_fts_syntax("and or not")
+    assert not is_fts_syntax("*")
 
 
 def test_search_table_shows_the_week_of_a_weekly_article(archive_path: Path) -> None:
@@ -108,12 +112,16 @@ def test_show_by_id_alias_or_url_cites_the_article(archive_path: Path) -> None:
     assert "credit:   TUT.BY; AP" in lines
     assert "  https://www.belarusinfocus.pro/plain" in lines  # seen under
     text = by_alias.stdout
-    assert "--- revision 1 (" in text and "+++ revision 2 (current" in text
-    assert "-title: Hi-Tech Park grows" in text and "+title: Hi-Tech Park grows fast" in text
+    assert "--- revision 1 (" in text
+    assert "+++ revision 2 (current" in text
+    assert "-title: Hi-Tech Park grows" in text
+    assert "+title: Hi-Tech Park grows fast" in text
     out_block = text.split("== links out")[1].split("== links in")[0]
-    assert "similar:" in out_block and "Other article" in out_block
+    assert "similar:" in out_block
+    assert "Other article" in out_block
     in_block = text.split("== links in")[1]
-    assert "inline:" in in_block and "Other article" in in_block
+    assert "inline:" in in_block
+    assert "Other article" in in_block
 
 
 def test_show_weekly_article_gives_the_week_and_status(archive_path: Path) -> None:

@@ -30,6 +30,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 VIEWS = (
     "related_articles", "articles_by_month", "articles_by_category", "image_credits", "link_graph",
     "status_by_week", "status_by_trend_month", "monitoring_issues", "issue_links",
+    "article_credits", "articles_list",
 )
 
 
@@ -292,11 +293,43 @@ def test_articles_by_category(reader: Archive) -> None:
 
 def test_image_credits_split_multi_source_credits(reader: Archive) -> None:
     assert rows(reader, "image_credits") == [
-        {"credit": "TUT.BY", "articles": 3, "first_published_at": DATE_A, "last_published_at": DATE_C},
-        {"credit": "BelTA", "articles": 2, "first_published_at": DATE_E, "last_published_at": DATE_E},
-        {"credit": "Reuters", "articles": 2, "first_published_at": DATE_A, "last_published_at": DATE_A},
+        {"credit": "TUT.BY", "articles": 3, "first_published_at": DATE_A, "last_published_at": DATE_C,
+         "spellings": "TUT.BY"},
+        {"credit": "BelTA", "articles": 2, "first_published_at": DATE_E, "last_published_at": DATE_E,
+         "spellings": "BelTA"},
+        {"credit": "Reuters", "articles": 2, "first_published_at": DATE_A, "last_published_at": DATE_A,
+         "spellings": "Reuters"},
     ]
     assert reader.stats()["top_credits"] == {"TUT.BY": 3, "BelTA": 2, "Reuters": 2}
+
+
+def test_credits_count_once_per_canonical_source_with_the_raw_kept(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        archive.store_items([
+            make_item("a", image_credit="TUT.BY; AP"), make_item("b", image_credit="tut.by"),
+            make_item("c", image_credit="reuters.com; Reuters"), make_item("d", image_credit="Reuters"),
+            make_item("e", image_credit="www.tut.by; TUT.BY"),
+        ], run_id=None, seen_at=T1)
+        sources = {row["credit"]: (row["articles"], row["spellings"])
+                   for row in rows(archive, "image_credits")}
+        assert sources == {"TUT.BY": (3, "TUT.BY; tut.by; www.tut.by"),
+                           "Reuters": (2, "Reuters; reuters.com"), "AP": (1, "AP")}
+        listed = {row["id"]: json.loads(row["credits"]) for row in rows(archive, "articles_list")}
+        assert sorted(sorted(v) for v in listed.values()) == [
+            ["AP", "TUT.BY"], ["Reuters"], ["Reuters"], ["TUT.BY"], ["TUT.BY"],
+        ]
+        raw = archive.db.execute("SELECT image_credit FROM articles ORDER BY id").fetchall()
+        assert raw[0] == ("TUT.BY; AP",)  # the raw credit is kept
+
+
+def test_articles_list_has_what_a_reader_scans(reader: Archive) -> None:
+    listed = {str(row["url"]).rsplit("/", 1)[1]: row for row in rows(reader, "articles_list")}
+    a = listed["a"]
+    assert (a["date"], a["month"], a["year"]) == ("2016-11-07", "2016-11", "2016")
+    assert a["title"] == "Sanctions hit potash exports"
+    assert a["excerpt"].startswith("Lead of a.")
+    assert json.loads(a["credits"]) == ["TUT.BY", "Reuters"]
+    assert listed["d"]["date"] is None  # neither a date nor a week
 
 
 def test_link_graph_edges_among_archived_articles(
