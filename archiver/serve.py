@@ -28,11 +28,28 @@ def datasette_installed() -> bool:
     return importlib.util.find_spec("datasette") is not None
 
 
+TRUNCATE_CELLS: Final = 240
+"""Characters of a cell shown on table and query pages (Datasette's ``truncate_cells_html``;
+an article's row page shows the whole text)."""
+
+
 def datasette_args(db_path: Path, metadata_path: Path, *, host: str, port: int) -> list[str]:
     """The ``datasette`` command-line arguments that serve ``db_path`` read-only."""
     return [
         "serve", str(db_path), "--metadata", str(metadata_path), "--host", host, "--port", str(port),
+        "--setting", "truncate_cells_html", str(TRUNCATE_CELLS),
     ]
+
+
+def register_plugin() -> None:
+    """Register ``archiver.datasette_plugin`` (links from ``articles_list`` to the articles)
+    with Datasette's plugin manager, once."""
+    from datasette.plugins import pm
+
+    from archiver import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="archiver")
 
 
 def check_address(host: str, port: int) -> None:
@@ -56,6 +73,7 @@ def serve(db_path: Path, *, host: str, port: int) -> None:
     """
     from datasette.cli import cli as datasette_cli
 
+    register_plugin()
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with tempfile.TemporaryDirectory(prefix="archiver-serve-") as tmp:

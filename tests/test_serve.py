@@ -33,6 +33,7 @@ from click.testing import CliRunner
 from archiver import serve as serving
 from archiver.cli import cli
 from archiver.datasette_meta import QUERIES, TABLES, metadata
+from archiver.normalise import credit_source
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
 from tests.conftest import FROZEN_NOW, run_cli
@@ -80,12 +81,38 @@ def test_metadata_configures_search_facets_and_read_only_queries() -> None:
     database = meta["databases"]["bif"]
     articles = database["tables"]["articles"]
     assert (articles["fts_table"], articles["fts_pk"]) == ("articles_fts", "id")
-    assert articles["facets"] == [
-        "category", "trend", "trend_status", "image_credit", {"date": "published_at"},
-    ]
+    assert "searchmode" not in articles  # Datasette's default: words as typed
+    assert articles["facets"] == ["category", "trend", "trend_status"]
+    listing = database["tables"]["articles_list"]
+    assert listing["facets"] == ["year", "month", "trend", "status", {"array": "credits"}]
+    assert (listing["fts_table"], listing["fts_pk"]) == ("articles_fts", "id")
     assert set(database["queries"]) >= {"search", "related", "per_month"}
     assert not any(query.get("write") for query in database["queries"].values())
-    assert all(database["tables"][name]["columns"] for name in TABLES)
+    for name, table in TABLES.items():  # every column described: listed, or in the glossary
+        shown = database["tables"][name]
+        if "columns" in shown:
+            assert shown["columns"] == dict(table.columns), name
+        else:
+            assert all(f"<dt>{column}</dt>" in shown["description_html"] for column in table.columns)
+    assert "<details" in articles["description_html"]
+    assert 'href="/bif/articles_list"' in database["description_html"]
+
+
+@pytest.mark.parametrize("words", ["Hi-Tech Park", "Lukashenka's", "U.S.", "50%", '"odd', "  a  b "])
+def test_canned_search_takes_plain_words(tmp_path: Path, words: str) -> None:
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        archive.db.execute(
+            "INSERT INTO articles (url, title, lead, body, content_hash, first_seen_at, last_seen_at, "
+            "updated_at) VALUES ('u', 'Hi-Tech Park', '', 'Lukashenka''s U.S. 50% \"odd a b', 'h', "
+            "'t', 't', 't')"
+        )
+        archive.db.conn.commit()
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = conn.execute(QUERIES["search"].sql, {"q": words}).fetchall()
+    assert [row["title"] for row in rows] == ["Hi-Tech Park"]
+    assert rows[0]["relevance"] >= 0  # one article: bm25 near 0, never negative
 
 
 def test_canned_queries_run_on_an_empty_archive(tmp_path: Path) -> None:
@@ -239,17 +266,33 @@ def test_datasette_search_on_articles_finds_the_articles(crawled: Crawled, serve
 def test_datasette_facets_count_categories_and_credits(crawled: Crawled, served: Served) -> None:
     data = served.json("/articles.json", _facet="category", _size="0", _facet_size="max")
     facets = data["facet_results"]
-    for column in ("category", "image_credit"):
-        counts = {item["value"]: item["count"] for item in facets[column]["results"]}
-        assert counts == Counter(rec[column] for rec in crawled.truth if rec[column]), column
-    assert facets["published_at"]["type"] == "date"
+    counts = {item["value"]: item["count"] for item in facets["category"]["results"]}
+    assert counts == Counter(rec["category"] for rec in crawled.truth if rec["category"])
+    listing = served.json("/articles_list.json", _size="0", _facet_size="max")["facet_results"]
+    years = {item["value"]: item["count"] for item in listing["year"]["results"]}
+    months = {item["value"]: item["count"] for item in listing["month"]["results"]}
+    with sqlite3.connect(f"file:{crawled.db}?mode=ro", uri=True) as conn:
+        by_month = dict(conn.execute("SELECT month, articles FROM articles_by_month").fetchall())
+    assert months == by_month  # the month of the date key: publication or the week
+    expected_years: Counter[str] = Counter()
+    for month, count in by_month.items():
+        expected_years[month[:4]] += count
+    assert years == expected_years
+    assert sum(years.values()) == len(crawled.truth)
+    credits = {item["value"]: item["count"] for item in listing["credits"]["results"]}
+    expected: Counter[str] = Counter()
+    for rec in crawled.truth:
+        expected.update({credit_source(part) for part in (rec["image_credit"] or "").split(";")
+                         if part.strip()})
+    assert credits == expected
 
 
 @pytest.mark.e2e
 def test_canned_search_ranks_and_marks_the_matches(crawled: Crawled, served: Served) -> None:
     rows = served.json("/search.json", q=WORD, _shape="array")
     assert {row["title"] for row in rows} == crawled.titles_mentioning(WORD)
-    assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
+    assert [row["relevance"] for row in rows] == sorted((r["relevance"] for r in rows), reverse=True)
+    assert all(row["relevance"] > 0 for row in rows)  # higher is better
     assert all(re.search(rf"\[{WORD}\]", row["snippet"], re.IGNORECASE) for row in rows)
     assert served.json("/search.json", q="", _shape="array") == []
 
