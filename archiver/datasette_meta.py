@@ -123,6 +123,7 @@ TABLES: Final[Mapping[str, Table]] = {
             "fts_table": "articles_fts",
             "fts_pk": "id",
             "facets": ["category", "trend", "trend_status"],
+            "facet_size": 6,
             "sort_desc": "published_at",
             "label_column": "title",
         },
@@ -153,6 +154,7 @@ TABLES: Final[Mapping[str, Table]] = {
             "fts_table": "articles_fts",
             "fts_pk": "id",
             "facets": ["year", "month", "trend", "status", {"array": "credits"}],
+            "facet_size": 6,  # the rows stay near the top; "…" opens a facet's full list
             "sort_desc": "date",
             "label_column": "title",
         },
@@ -556,7 +558,8 @@ def glossary_html(description: str, columns: Mapping[str, str]) -> str:
 def table_metadata(table: Table) -> dict[str, Any]:
     """Datasette metadata of one table or view: a wide one has its column descriptions in a
     collapsed block of ``description_html`` instead of ``columns``."""
-    out: dict[str, Any] = {"title": table.title, "description": table.description, **table.extra}
+    title = table.title.removesuffix(" (view)")  # Datasette adds "(view)" to a view's title
+    out: dict[str, Any] = {"title": title, "description": table.description, **table.extra}
     if len(table.columns) > WIDE_TABLE:
         out["description_html"] = glossary_html(table.description, table.columns)
     else:

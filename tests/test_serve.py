@@ -279,12 +279,12 @@ def test_datasette_facets_count_categories_and_credits(crawled: Crawled, served:
         expected_years[month[:4]] += count
     assert years == expected_years
     assert sum(years.values()) == len(crawled.truth)
-    credits = {item["value"]: item["count"] for item in listing["credits"]["results"]}
+    sources = {item["value"]: item["count"] for item in listing["credits"]["results"]}
     expected: Counter[str] = Counter()
     for rec in crawled.truth:
         expected.update({credit_source(part) for part in (rec["image_credit"] or "").split(";")
                          if part.strip()})
-    assert credits == expected
+    assert sources == expected
 
 
 @pytest.mark.e2e
@@ -418,26 +418,100 @@ def result_titles(dom: str) -> set[str]:
     return {cell.text_content().strip() for cell in cells}
 
 
+LAPTOP = "--window-size=1366,768"
+"""A laptop's screen: the screenshots are what a person sees first."""
+
+
+def screenshot(tmp_path: Path, url: str, name: str) -> bytes:
+    """A 1366x768 screenshot of ``url`` in headless Chromium, kept as test-artifacts/NAME."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    shot.unlink(missing_ok=True)
+    result = run_chromium(tmp_path, f"--screenshot={shot}", LAPTOP, "--hide-scrollbars", url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = shot.read_bytes()
+    assert png_size(data) == (1366, 768)
+    assert len(data) > 20_000, f"{shot} is {len(data)} bytes: a blank page?"
+    return data
+
+
+def dom(tmp_path: Path, url: str) -> lxml.html.HtmlElement:
+    """The DOM of ``url`` after Chromium ran its scripts; never an error page."""
+    result = run_chromium(tmp_path, "--dump-dom", LAPTOP, url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Invalid SQL" not in result.stdout, url
+    assert "Error 400" not in result.stdout, url
+    assert "Error 500" not in result.stdout, url
+    return lxml.html.fromstring(result.stdout)
+
+
+def hyphenated_phrase(crawled: Crawled) -> tuple[str, set[str]]:
+    """A hyphenated term of the replica's texts (an FTS5 syntax error as typed) and the titles
+    of the articles that hold it."""
+    text = " ".join(" ".join((r["title"], r["lead"], r["body"])) for r in crawled.truth)
+    term = sorted(set(re.findall(r"\b[A-Z][a-z]+-[A-Z][a-z]+\b", text)))[0]
+    left, right = term.split("-")
+    pattern = re.compile(rf"\b{left}\W+{right}\b", re.IGNORECASE)
+    return term, {r["title"] for r in crawled.truth
+                  if pattern.search(" ".join((r["title"], r["lead"], r["body"])))}
+
+
 @pytest.mark.e2e
 def test_chromium_shows_the_search_results(crawled: Crawled, served: Served, tmp_path: Path) -> None:
     expected = crawled.titles_mentioning(WORD)
     table_page = f"{served.base}/articles?" + urllib.parse.urlencode({"_search": WORD})
     query_page = f"{served.base}/search?" + urllib.parse.urlencode({"q": WORD})
-    doms = {}
     for url in (table_page, query_page):
-        result = run_chromium(tmp_path, "--dump-dom", url)
-        assert result.returncode == 0, result.stderr[-2000:]
-        assert result_titles(result.stdout) == expected, url
-        doms[url] = result.stdout
-    described = lxml.html.fromstring(doms[table_page]).xpath("//dl[@class='column-descriptions']/dt")
+        assert result_titles(lxml.html.tostring(dom(tmp_path, url), encoding="unicode")) == expected
+    described = dom(tmp_path, table_page).xpath("//details//dl[@class='column-descriptions']/dt")
     assert {dt.text_content() for dt in described} == set(TABLES["articles"].columns)
+    screenshot(tmp_path, query_page, "datasette-search.png")
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "datasette-search.png"
-    shot.unlink(missing_ok=True)
-    result = run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1024",
-                          "--hide-scrollbars", query_page)
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = shot.read_bytes()
-    assert png_size(data) == (1280, 1024)
-    assert len(data) > 20_000, f"{shot} is {len(data)} bytes: a blank page?"
+
+@pytest.mark.e2e
+def test_chromium_plain_words_search(crawled: Crawled, served: Served, tmp_path: Path) -> None:
+    term, expected = hyphenated_phrase(crawled)
+    assert expected
+    words = term  # e.g. Hi-Tech: "no such column: Tech" in FTS5 syntax
+    for page in (f"{served.base}/articles_list?" + urllib.parse.urlencode({"_search": words}),
+                 f"{served.base}/articles?" + urllib.parse.urlencode({"_search": words}),
+                 f"{served.base}/search?" + urllib.parse.urlencode({"q": words})):
+        found = dom(tmp_path, page)
+        assert result_titles(lxml.html.tostring(found, encoding="unicode")) == expected, page
+    screenshot(tmp_path, f"{served.base}/search?" + urllib.parse.urlencode({"q": words}),
+               "datasette-plain-words-search.png")
+
+
+@pytest.mark.e2e
+def test_chromium_table_pages_show_what_a_reader_scans(
+    crawled: Crawled, served: Served, tmp_path: Path
+) -> None:
+    listing = dom(tmp_path, f"{served.base}/articles_list")
+    links = listing.xpath("//td[contains(@class, 'col-title')]/a/@href")
+    assert len(links) == len(crawled.truth)
+    assert all(re.fullmatch(r"/archive/articles/\d+", href) for href in links)
+    excerpts = [td.text_content().strip() for td in listing.xpath("//td[contains(@class, 'col-excerpt')]")]
+    assert all(0 < len(text) <= 201 for text in excerpts)
+    screenshot(tmp_path, f"{served.base}/articles_list", "datasette-articles-list.png")
+    table = dom(tmp_path, f"{served.base}/articles")
+    assert not table.xpath("//details[@class='column-glossary'][@open]")  # collapsed
+    bodies = [td.text_content() for td in table.xpath("//td[contains(@class, 'col-body')]")]
+    assert bodies
+    assert max(len(text) for text in bodies) <= 241  # cut short; the row page has it all
+    screenshot(tmp_path, f"{served.base}/articles", "datasette-articles-table.png")
+
+
+@pytest.mark.e2e
+def test_chromium_article_page_shows_the_whole_text(
+    crawled: Crawled, served: Served, tmp_path: Path
+) -> None:
+    with sqlite3.connect(f"file:{crawled.db}?mode=ro", uri=True) as conn:
+        article_id, title, body = conn.execute(
+            "SELECT id, title, body FROM articles ORDER BY length(body) DESC LIMIT 1"
+        ).fetchone()
+    page = dom(tmp_path, f"{served.base}/articles/{article_id}")
+    assert title in page.text_content()
+    shown_body = " ".join(td.text_content() for td in page.xpath("//td[contains(@class, 'col-body')]"))
+    last_words = " ".join(body.split()[-8:])
+    assert last_words in " ".join(shown_body.split())  # the whole text, not cut
+    screenshot(tmp_path, f"{served.base}/articles/{article_id}", "datasette-article-page.png")
