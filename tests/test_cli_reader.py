@@ -7,6 +7,11 @@ import csv
 import gzip
 import io
 import json
+import os
+import re
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,3 +231,42 @@ def test_reparse_workers_0_is_refused_in_one_line(tmp_path: Path) -> None:
 def test_help_shows_the_environment_variable(command: str) -> None:
     result = invoke(command, "--help")
     assert "ARCHIVER_DB" in result.output
+
+
+def test_replica_serve_port_0_prints_the_port_it_got() -> None:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "replica", "serve", "--port", "0", "--articles", "10"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        found = re.search(r"on http://127\.0\.0\.1:(\d+)/ \(the \.pro host on "
+                          r"http://127\.0\.0\.1:(\d+)/\)", line)
+        assert found, line
+        port = int(found[1])
+        assert port != 0
+        with socket.create_connection(("127.0.0.1", port), timeout=10):
+            pass  # the printed port is the one listening
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+# --- 12: the demo's examples ------------------------------------------------------------------
+def test_demo_example_shows_the_link_graph_by_kind_without_the_sidebar(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        archive.store_items([
+            make_item("a", related=[link("c", 1, "trend"), link("b", 1, "similar")]),
+            make_item("b", related=[link("c", 1, "trend"), link("a", 1, "inline")]),
+            make_item("c", related=[link("a", 1, "trend"), link("b", 2, "trend")]),
+        ], run_id=None, seen_at=T1)
+        title, sql, rows = archive.example_queries()[1]
+    assert "by kind" in title
+    assert "'Recent trends' sidebar" in title
+    assert {row["kind"] for row in rows} == {"similar", "inline"}
+    assert all(row["inbound_links"] == 1 for row in rows)
+    assert "kind IN ('similar', 'inline')" in sql
