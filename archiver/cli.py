@@ -535,10 +535,10 @@ def stdout_is_tty() -> bool:
 @db_option
 @click.argument("query")
 @click.option("--since", metavar="DATE", callback=date_option,
-              help="Only articles published at or after DATE: YYYY, YYYY-MM, YYYY-MM-DD or "
-                   "ISO 8601 (UTC).")
+              help="Only articles dated (published, or their week) at or after DATE: YYYY, "
+                   "YYYY-MM, YYYY-MM-DD or ISO 8601 (UTC).")
 @click.option("--until", metavar="DATE", callback=date_option,
-              help="Only articles published before DATE (exclusive, as `archiver export`).")
+              help="Only articles dated before DATE (exclusive, as `archiver export`).")
 @click.option("--category", metavar="NAME",
               help="Only articles of this section, e.g. Economy (case-insensitive).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
@@ -563,9 +563,11 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
     QUERY: plain words, searched as typed: every word must match (Hi-Tech Park, Lukashenka's,
     U.S., 50%). FTS5 syntax is used when QUERY has it, or with --raw: "a phrase" (balanced
     quotes), prefix*, AND / OR / NOT, NEAR(a b, 5), title:word.
-    --since 2016 --until 2017 is the year 2016 (published_at, UTC; until exclusive).
-    Table: number, date, title, URL and a snippet with the matches in [ ] (bold in a terminal);
-    json: one array; jsonl: one object a line; csv: with a header; relevance: higher is better.
+    --since 2016 --until 2017 is the year 2016 (the date key: published_at in UTC, or the
+    week's first day; until exclusive).
+    Table: number, date (or the week), title, URL and a snippet with the matches in [ ]
+    (bold in a terminal); json: one array; jsonl: one object a line; csv: with a header;
+    relevance: higher is better.
     A malformed query (the error says how to quote it), one longer than 1,000 characters or of
     more than 64 terms, or one that runs past --time-limit exits 2.
     """
