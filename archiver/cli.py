@@ -640,11 +640,12 @@ def revision_diffs(article: dict[str, Any]) -> list[str]:
 def when_text(article: dict[str, Any]) -> str:
     """The article's date as a reader cites it: the time in the site's timezone (or the stated
     day), else the monitored week; ``(no date)`` when neither is known."""
-    shown_at = article.get("published_local") or article.get("published_at")
+    local, utc = article.get("published_local"), article.get("published_at")
+    shown_at = str(local or utc or "")
     if shown_at and article.get("published_precision") == "day":
-        return str(shown_at)[:10]
-    if shown_at:
-        return str(shown_at)[:16].replace("T", " ")
+        return shown_at[:10]
+    if shown_at:  # the site's time with its offset (+03:00), or UTC
+        return f"{shown_at[:16].replace('T', ' ')} {shown_at[19:] if local else 'UTC'}"
     if article.get("period_start"):
         return f"week {article['period_start']} to {article['period_end']}"
     return "(no date)"

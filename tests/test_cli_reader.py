@@ -112,7 +112,7 @@ def test_show_by_id_alias_or_url_cites_the_article(archive_path: Path) -> None:
     assert invoke("show", str(plain_id), "--db", db).stdout == by_alias.stdout
     lines = by_alias.stdout.splitlines()
     assert lines[:2] == ["Hi-Tech Park grows fast", url("plain")]
-    assert "date:     2016-11-07 10:41" in lines
+    assert "date:     2016-11-07 10:41 +03:00" in lines
     assert "author:   Anna Maria" in lines
     assert "credit:   TUT.BY; AP" in lines
     assert "  https://www.belarusinfocus.pro/plain" in lines  # seen under
