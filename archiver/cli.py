@@ -48,6 +48,7 @@ def db_option(func: F) -> F:
         "db_path",
         default=DEFAULT_DB,
         envvar="ARCHIVER_DB",
+        show_envvar=True,
         show_default=True,
         type=click.Path(dir_okay=False),
         help="The SQLite archive.",
@@ -66,7 +67,7 @@ def time_limit_option(func: F) -> F:
     """``--time-limit SECONDS`` (env ARCHIVER_TIME_LIMIT) of the read commands."""
     return click.option(
         "--time-limit", "time_limit", default=DEFAULT_TIME_LIMIT_S, envvar="ARCHIVER_TIME_LIMIT",
-        show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+        show_envvar=True, show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
         help="Stop a query that runs longer (exit 2): each query of the command; each batch of "
              "rows for export.",
     )(func)
@@ -485,8 +486,65 @@ def print_last_run(db_path: str) -> None:
 
 
 # --- querying ---------------------------------------------------------------------------------
-SEARCH_COLUMNS = ("id", "url", "title", "published_at", "category", "snippet", "rank")
-"""The fields of one hit of ``archiver search`` (JSON keys, CSV columns)."""
+SEARCH_COLUMNS = (
+    "id", "url", "title", "published_at", "week", "category", "snippet", "relevance",
+)
+"""The fields of one hit of ``archiver search`` (JSON keys, CSV columns); relevance: higher is
+better (the negated bm25 rank, 2 decimals)."""
+
+ROW_FORMATS: Final = ("table", "json", "jsonl", "csv")
+"""The ``--format`` choices of the commands that print rows (table first: the default)."""
+
+
+def output_rows(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[str] | None = None,
+    *,
+    table: Callable[[Sequence[dict[str, Any]]], None] | None = None,
+) -> None:
+    """Print ``rows`` on stdout as ``fmt``: ``json`` one array; ``jsonl`` one object a line;
+    ``csv`` with a header (always written, ``columns`` or the first row's keys); ``table``
+    aligned columns with a header (or ``table(rows)`` when given: a command's own layout).
+    ``columns`` picks and orders the fields of every format (default: all, as stored)."""
+    names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
+    picked = [{name: row.get(name) for name in names} for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps(picked, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in picked:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        write_csv(picked, fieldnames=names)
+    elif table is not None:
+        table(rows)
+    else:
+        click.echo(aligned_table(picked, names), nl=False)
+
+
+def aligned_table(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> str:
+    """``rows`` as text: a header, a rule, one line per row; columns padded to their widest
+    value, numbers right-aligned, NULL empty; ends with a newline (empty text for no columns)."""
+    if not names:
+        return ""
+    cells = [["" if row.get(name) is None else str(row.get(name)) for name in names] for row in rows]
+    widths = [max([len(name), *(len(line[i]) for line in cells)]) for i, name in enumerate(names)]
+    numeric = [
+        all(isinstance(row.get(name), int | float) for row in rows if row.get(name) is not None)
+        and any(row.get(name) is not None for row in rows)
+        for name in names
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        padded = [
+            value.rjust(width) if right else value.ljust(width)
+            for value, width, right in zip(values, widths, numeric, strict=True)
+        ]
+        return "  ".join(padded).rstrip()
+
+    out = [line(names), line(["-" * width for width in widths])]
+    out.extend(line(values) for values in cells)
+    return "\n".join(out) + "\n"
 
 
 def date_bound(value: str) -> str:
@@ -536,14 +594,17 @@ def stdout_is_tty() -> bool:
 @db_option
 @click.argument("query")
 @click.option("--since", metavar="DATE", callback=date_option,
-              help="Only articles published at or after DATE: YYYY, YYYY-MM, YYYY-MM-DD or "
-                   "ISO 8601 (UTC).")
+              help="Only articles dated (published, or their week) at or after DATE: YYYY, "
+                   "YYYY-MM, YYYY-MM-DD or ISO 8601 (UTC).")
 @click.option("--until", metavar="DATE", callback=date_option,
-              help="Only articles published before DATE (exclusive, as `archiver export`).")
+              help="Only articles dated before DATE (exclusive, as `archiver export`).")
 @click.option("--category", metavar="NAME",
               help="Only articles of this section, e.g. Economy (case-insensitive).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-@format_option("table", "json", "csv")
+@click.option("--raw/--words", "raw", default=None,
+              help="Read QUERY as FTS5 syntax (--raw) or as plain words (--words) [default: "
+                   "FTS5 syntax when QUERY uses it, plain words otherwise].")
+@format_option(*ROW_FORMATS)
 @time_limit_option
 def search(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
@@ -552,16 +613,22 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
     until: str | None,
     category: str | None,
     limit: int,
+    raw: bool | None,
     fmt: str,
     time_limit: float,
 ) -> None:
-    """Full-text search of titles, leads and bodies (SQLite FTS5 syntax), best match first.
+    """Full-text search of titles, leads and bodies, best match first.
 
-    QUERY: words (all must match), "a phrase", prefix*, OR, NOT, NEAR(a b, 5), title:word.
-    --since 2016 --until 2017 is the year 2016 (published_at, UTC; until exclusive).
-    Table: rank, date, title, URL and a snippet with the matches in [ ] (bold in a terminal);
-    json: one object per line; csv: with a header. A malformed query, one longer than 1,000
-    characters or of more than 64 terms, or one that runs past --time-limit exits 2.
+    QUERY: plain words, searched as typed: every word must match (Hi-Tech Park, Lukashenka's,
+    U.S., 50%). FTS5 syntax is used when QUERY has it, or with --raw: "a phrase" (balanced
+    quotes), prefix*, AND / OR / NOT, NEAR(a b, 5), title:word.
+    --since 2016 --until 2017 is the year 2016 (the date key: published_at in UTC, or the
+    week's first day; until exclusive).
+    Table: number, date (or the week), title, URL and a snippet with the matches in [ ]
+    (bold in a terminal); json: one array; jsonl: one object a line; csv: with a header;
+    relevance: higher is better.
+    A malformed query (the error says how to quote it), one longer than 1,000 characters or of
+    more than 64 terms, or one that runs past --time-limit exits 2.
     """
     if since is not None and until is not None and until <= since:
         raise click.UsageError("--until must come after --since")
@@ -569,24 +636,165 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         try:
             rows = archive.search(
-                query, limit=limit, since=since, until=until, category=category, marks=marks
+                query, limit=limit, since=since, until=until, category=category, marks=marks,
+                raw=raw,
             )
         except ValueError as exc:
             raise CliError(str(exc)) from exc
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    elif fmt == "csv":
-        write_csv(rows, fieldnames=SEARCH_COLUMNS)
-    else:
-        for number, row in enumerate(rows, 1):
-            week = row.get("period_raw") or (  # a weekly article: its week, no date
-                f"week of {row['period_start']}" if row.get("period_start") else None)
-            date = str(row["published_at"] or "")[:10] or str(week or "(no date)")
-            click.echo(f"{number:>3}. {date}  {row['title']}")
-            click.echo(f"     {row['url']}")
-            click.echo(f"     {row['snippet']}")
+    output_rows(rows, fmt, SEARCH_COLUMNS, table=print_hits)
+    if fmt == "table":
         click.echo(f"{len(rows)} result(s)", err=True)
+
+
+def print_hits(rows: Sequence[dict[str, Any]]) -> None:
+    """Search hits as text: number, date (or the week's first day), title; URL; snippet."""
+    for number, row in enumerate(rows, 1):
+        date = str(row["published_at"] or row.get("week") or "(no date)")[:10]
+        click.echo(f"{number:>3}. {date}  {row['title']}")
+        click.echo(f"     {row['url']}")
+        click.echo(f"     {row['snippet']}")
+
+
+SHOWN_FIELDS: Final = (
+    "title", "category", "trend", "trend_status", "published_at", "published_local",
+    "period_start", "period_end", "author", "image_url", "image_credit", "image_caption",
+)
+"""The fields of a version that ``archiver show`` compares between revisions (with lead, body)."""
+
+
+def version_text(version: dict[str, Any]) -> list[str]:
+    """One version of an article as lines for a diff: ``field: value`` lines, then the lead
+    and the body, each paragraph a line."""
+    lines = [f"{name}: {version.get(name)}" for name in SHOWN_FIELDS
+             if version.get(name) not in (None, "")]
+    for part in ("lead", "body"):
+        lines.append(f"--- {part}")
+        lines.extend(p for p in str(version.get(part) or "").split("\n") if p.strip())
+    return lines
+
+
+def revision_diffs(article: dict[str, Any]) -> list[str]:
+    """Unified diffs (lines) from each archived revision to the next, the last to the current
+    version; empty when the article never changed."""
+    import difflib
+    import itertools
+
+    versions = [
+        (f"revision {rev['revision']} ({rev['valid_from']} to {rev['replaced_at']})", rev)
+        for rev in article["revisions"]
+    ]
+    versions.append((f"revision {article['revision']} (current, since {article['updated_at']})",
+                     article))
+    out: list[str] = []
+    for (old_name, old), (new_name, new) in itertools.pairwise(versions):
+        out.extend(
+            line.rstrip("\n") for line in difflib.unified_diff(
+                version_text(old), version_text(new), fromfile=old_name, tofile=new_name,
+                lineterm="", n=1,
+            )
+        )
+    return out
+
+
+def when_text(article: dict[str, Any]) -> str:
+    """The article's date as a reader cites it: the time in the site's timezone (or the stated
+    day), else the monitored week; ``(no date)`` when neither is known."""
+    local, utc = article.get("published_local"), article.get("published_at")
+    shown_at = str(local or utc or "")
+    if shown_at and article.get("published_precision") == "day":
+        return shown_at[:10]
+    if shown_at:  # the site's time with its offset (+03:00), or UTC
+        return f"{shown_at[:16].replace('T', ' ')} {shown_at[19:] if local else 'UTC'}"
+    if article.get("period_start"):
+        return f"week {article['period_start']} to {article['period_end']}"
+    return "(no date)"
+
+
+def print_article(article: dict[str, Any]) -> None:
+    """``archiver show`` as text: the citation block, lead and body, revisions, links."""
+    click.echo(article["title"])
+    click.echo(article["url"])
+    facts = [
+        ("date", when_text(article)),
+        ("week", f"{article['period_start']} to {article['period_end']}"
+         if article.get("period_start") and article.get("published_at") else None),
+        ("as shown", article.get("published_raw") or article.get("period_raw")),
+        ("trend", " / ".join(str(v) for v in (article.get("trend"), article.get("category")) if v)
+         or None),
+        ("status", article.get("trend_status")),
+        ("author", article.get("author")),
+        ("image", article.get("image_url")),
+        ("credit", article.get("image_credit")),
+        ("caption", article.get("image_caption")),
+        ("revision", (f"{article['revision']} (first seen {article['first_seen_at']}, last "
+                      f"seen {article['last_seen_at']})")),
+        ("id", str(article["id"])),
+    ]
+    for name, value in facts:
+        if value:
+            click.echo(f"{name + ':':<10}{value}")
+    others = [row["url"] for row in article["urls"] if row["url"] != article["url"]]
+    if others:
+        click.echo("seen under:")
+        for other in others:
+            click.echo(f"  {other}")
+    for part in ("lead", "body"):
+        if article.get(part):
+            click.echo()
+            click.echo(article[part])
+    diffs = revision_diffs(article)
+    if diffs:
+        click.echo(f"\n== revisions ({len(article['revisions'])} earlier)")
+        for line in diffs:
+            click.echo(line)
+    for heading, links in (("links out", article["links_out"]), ("links in", article["links_in"])):
+        click.echo(f"\n== {heading}" + ("" if links else ": none"))
+        kind = None
+        for link in links:
+            if link["kind"] != kind:
+                kind = link["kind"]
+                click.echo(f"{kind}:")
+            where = f"#{link['article_id']}" if link["article_id"] is not None else "not archived"
+            click.echo(f"  {link['title'] or '(no title)'} [{where}]")
+            click.echo(f"    {link['url']}")
+
+
+@cli.command()
+@db_option
+@click.argument("key", metavar="ID|URL")
+@click.option("--html", "raw_html", is_flag=True,
+              help="Print the raw stored page of the current version (bytes as received).")
+@format_option("text", "json")
+@time_limit_option
+def show(db_path: str, key: str, raw_html: bool, fmt: str, time_limit: float) -> None:
+    """One article as a reader would cite it, with its revisions and links.
+
+    ID|URL: the article's id, or any URL it was seen under (another host, www, a trailing
+    slash, an old alias: table article_urls). Text: title, URL, date (in the site's timezone;
+    the week for a weekly article), trend and status, author, image credit and caption, the
+    other URLs, lead and body; then each revision as a unified diff against the next, and the
+    related links out and in, by kind. json: all of it as one object (with the revisions and
+    links). --html: the raw page. No such article: one line, exit 2.
+    """
+    with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
+        article_id = archive.find_article_id(key)
+        if article_id is None:
+            raise CliError(f"no article {shown(key)} in {db_path} (give an id or a URL it was "
+                           "seen under; `archiver search WORDS` finds one)")
+        if raw_html:
+            page = archive.article_page(article_id)
+            if page is None:
+                raise CliError(f"article {article_id} has no stored page")
+            sys.stdout.buffer.write(page)
+            sys.stdout.flush()
+            return
+        article = archive.article_record(article_id)
+    if article is None:  # deleted meanwhile
+        raise CliError(f"no article {shown(key)} in {db_path}")
+    if fmt == "json":
+        click.echo(json.dumps(article, ensure_ascii=False, indent=2))
+        return
+    print_article(article)
 
 
 def write_csv(rows: Sequence[dict[str, Any]], fieldnames: Sequence[str] | None = None) -> None:
@@ -703,24 +911,50 @@ def print_stats(data: dict[str, object]) -> None:
 @cli.command()
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-@format_option("table", "json")
+@format_option(*ROW_FORMATS)
 @time_limit_option
 def runs(db_path: str, limit: int, fmt: str, time_limit: float) -> None:
-    """The crawl runs, newest first (an unfinished run has no finish time)."""
+    """The crawl runs, newest first (an unfinished run has no finish time).
+
+    table: aligned columns (new, upd, same, rej: articles new, updated, unchanged, rejected;
+    304: not-modified responses); json: one array; jsonl: one object a line; csv: with a
+    header; json, jsonl and csv carry every column of the crawl_runs table but stats and health.
+    """
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         rows = archive.runs(limit=limit)
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+    if fmt != "table":
+        output_rows(rows, fmt, [name for name in (rows[0] if rows else RUN_COLUMNS)
+                                if name not in ("stats", "health")])
         return
-    columns = ("id", "mode", "started_at", "finished_at", "requests", "responses_2xx",
-               "responses_304", "responses_4xx", "responses_5xx", "items_new", "items_updated",
-               "items_unchanged", "items_rejected", "failures", "finish_reason", "exit_code")
-    click.echo("\t".join(columns))
-    for row in rows:
-        if row.get("finished_at") is None:
-            row["finish_reason"] = "unfinished"
-        click.echo("\t".join("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    shown_rows = [
+        {
+            "id": row.get("id"), "mode": row.get("mode"),
+            "started": str(row.get("started_at") or "")[:19].replace("T", " "),
+            "finished": str(row.get("finished_at") or "")[:19].replace("T", " "),
+            "requests": row.get("requests"), "304": row.get("responses_304"),
+            "new": row.get("items_new"), "upd": row.get("items_updated"),
+            "same": row.get("items_unchanged"), "rej": row.get("items_rejected"),
+            "failed": row.get("failures"),
+            "finish": row.get("finish_reason") if row.get("finished_at") else "unfinished",
+            "exit": row.get("exit_code"),
+        }
+        for row in rows
+    ]
+    output_rows(shown_rows, "table", RUN_TABLE_COLUMNS)
+
+
+RUN_COLUMNS: Final = (
+    "id", "mode", "started_at", "finished_at", "requests", "responses_2xx", "responses_304",
+    "responses_4xx", "responses_5xx", "items_new", "items_updated", "items_unchanged",
+    "items_rejected", "failures", "finish_reason", "exit_code",
+)
+"""The columns of ``archiver runs --format csv`` when there is no run yet."""
+
+RUN_TABLE_COLUMNS: Final = (
+    "id", "mode", "started", "finished", "requests", "304", "new", "upd", "same", "rej", "failed",
+    "finish", "exit",
+)
+"""The columns of the ``archiver runs`` table (times UTC, to the second)."""
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -894,7 +1128,8 @@ def now_option(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--url", default=None, help="The page's URL (default: its canonical link).")
 @click.option("--now", default=None, callback=now_option,
               help="The fetch time, ISO 8601 (default: now).")
@@ -903,26 +1138,80 @@ def now_option(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 def extract(files: tuple[str, ...], url: str | None, now: str | None, tz: str) -> None:
     """Each saved page (HTML, or .gz) in, one JSON line out: fields as the archive would hold them.
 
-    Also prints `field_sources` and, where validation would reject the page, `reject_reasons`.
+    FILES: paths, or - for standard input (gzip recognised by its magic bytes). Also prints
+    `field_sources` and, where validation would reject the page, `reject_reasons`; a page that
+    is not an article (a listing, an about page; by its URL, or by its pager and entries when
+    it names no URL) is rejected as "not an article". Does not open an archive (no --db).
     A file that cannot be read, is not valid gzip, or is (or inflates to) more than 8 MiB is
-    named on stderr and skipped; the others are still printed, then exit 2.
+    named on stderr and skipped; the others are still printed, then exit 2. Exit 1 when a page
+    would be rejected (the JSON line says why), 0 when every page would be archived.
     """
     from archiver.extract import extract_file
 
-    bad = 0
+    bad = rejected = 0
     for name in files:
-        path = Path(name)
         try:
-            data = read_page_file(path)
+            data = read_stdin_page() if name == "-" else read_page_file(Path(name))
         except (OSError, ValueError, EOFError, zlib.error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             click.echo(f"archiver: {name}: {reason}", err=True)
             bad += 1
             continue
-        record = extract_file(data, url=url, now=now, tz=tz, name=path.name)
+        record = extract_file(data, url=url, now=now, tz=tz,
+                              name="-" if name == "-" else Path(name).name)
+        not_article_check(record, data)
+        if record["reject_reasons"]:
+            rejected += 1
         click.echo(json.dumps(record, ensure_ascii=False))
     if bad:
         sys.exit(EXIT_USAGE)
+    if rejected:
+        sys.exit(EXIT_FAILURES)
+
+
+LISTING_ENTRIES: Final = 5
+"""A page naming no URL with this many article entries (or a pager) is a listing."""
+
+
+def not_article_check(record: dict[str, Any], data: bytes) -> None:
+    """Reject (in ``record["reject_reasons"]``) a page that is not an article: its URL (the
+    canonical link, else --url) is no article URL of the site, or, without one, it has a pager
+    or LISTING_ENTRIES article entries (a listing); its invented URL becomes None."""
+    from w3lib.encoding import html_to_unicode
+
+    from archiver.extract import PLACEHOLDER_URL
+    from archiver.pages.belarusinfocus import ListingPage
+    from archiver.pages.site import is_article_url
+
+    reasons: list[str] = record["reject_reasons"]
+    page_url = None if record["url"] in (None, PLACEHOLDER_URL) else str(record["url"])
+    if page_url is not None:
+        if not is_article_url(page_url, page_url):
+            reasons.insert(0, f"not an article: {page_url} is not an article URL of the site")
+        return
+    record["url"] = None  # no URL known: none is made up
+    _enc, text = html_to_unicode(None, data)
+    links = ListingPage(PLACEHOLDER_URL, text or "<html/>").links()
+    if links.next_page is not None or len(links.articles) >= LISTING_ENTRIES:
+        reasons.insert(
+            0, f"not an article: a listing page ({len(links.articles)} article links"
+               f"{', a next page' if links.next_page else ''})",
+        )
+
+
+def read_stdin_page(limit: int = MAX_PAGE_BYTES) -> bytes:
+    """A page from standard input, gunzipped when it starts with gzip's magic bytes, at most
+    ``limit`` bytes (raises as ``read_page_file``)."""
+    stream = sys.stdin.buffer
+    data: bytes = stream.read(limit + 1)
+    if data[:2] == b"\x1f\x8b":
+        import io
+
+        with gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb") as unzipped:
+            data = unzipped.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // (1024 * 1024)} MiB (the page size cap): not read")
+    return data
 
 
 def read_page_file(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
@@ -949,9 +1238,10 @@ def read_page_file(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
 @db_option
 @click.option("--tz", default="Europe/Minsk", show_default=True, callback=tz_option,
               help="The site's timezone (an IANA name).")
-@click.option("--workers", default=0, show_default="the machine's cores", type=click.IntRange(0, 64),
-              help="Extraction processes (1: in this process).")
-def reparse(db_path: str, tz: str, workers: int) -> None:
+@click.option("--workers", default=None, show_default="the machine's cores",
+              type=click.IntRange(1, 64),
+              help="Extraction processes, 1 to 64 (1: in this process).")
+def reparse(db_path: str, tz: str, workers: int | None) -> None:
     """Re-extract every archived article from its stored raw page (no network).
 
     After a change of selectors or normalisers: an article whose content changes gets a new
@@ -975,7 +1265,7 @@ def reparse(db_path: str, tz: str, workers: int) -> None:
             click.echo(f"reparse: {report.pages}/{total} pages, {report.seconds:.0f} s", err=True)
 
     with locked_run_errors(), RunLock(Path(db_path)), open_archive(db_path) as archive:
-        report = run_reparse(archive, tz=tz, workers=workers or None, progress=progress)
+        report = run_reparse(archive, tz=tz, workers=workers, progress=progress)
     for url, reasons in report.regressions:
         click.echo(f"no longer valid (kept as archived): {url}: {reasons}")
     for problem in report.unreadable:
@@ -988,6 +1278,27 @@ PROGRESS_SECONDS = 5.0
 """Seconds between progress lines of long commands."""
 
 
+def parse_share(text: str) -> float:
+    """A share from 0 to 1 as written: ``90%`` and ``90`` are 0.9 (a number above 1 is a
+    percentage), ``0.9`` is 0.9. Raises ValueError for anything else or outside 0..100 %."""
+    value = text.strip()
+    percent = value.endswith("%")
+    number = float(value.removesuffix("%").strip())  # ValueError for a non-number
+    if not 0 <= number <= 100 or number != number:  # noqa: PLR0124 (NaN)
+        raise ValueError(text)
+    return number / 100 if percent or number > 1 else number
+
+
+def threshold_option(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+    """``--threshold`` as a share from 0 to 1, or a usage error."""
+    try:
+        return parse_share(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a percentage like 90, 90% or 0.9, got {shown(value)}"
+        ) from None
+
+
 def health_heading(run_id: int, started_at: str, health: RunHealth) -> str:
     """``run 12 (2026-11-28T12:00:00Z): 300 pages; templates drupal-2016 300``."""
     templates = ", ".join(f"{name} {count}" for name, count in health.templates.most_common())
@@ -996,8 +1307,10 @@ def health_heading(run_id: int, started_at: str, health: RunHealth) -> str:
 
 @cli.command()
 @db_option
-@click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
-              help="The least share of each required field that must come from the site's selectors.")
+@click.option("--threshold", default="90%", show_default=True, callback=threshold_option,
+              metavar="PERCENT",
+              help="The least share of each required field that must come from the site's "
+                   "selectors: 90, 90% or 0.9.")
 @time_limit_option
 def check(db_path: str, threshold: float, time_limit: float) -> None:
     """Exit 1 when the site's selectors stopped working: the alarm for a redesign of the site.
@@ -1033,7 +1346,9 @@ def replica() -> None:
 
 
 @replica.command("serve")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="The port of the .info stand-in (PORT + 1: the .pro one); 0: free ports, "
+                   "printed once bound.")
 @click.option("--articles", default=200, show_default=True, type=click.IntRange(10, 20_000))
 @click.option("--seed", default=0, show_default=True)
 @click.option("--defects", default=0, show_default=True, type=click.IntRange(0),
@@ -1088,13 +1403,17 @@ def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
     advanced = f", then {new} new and {edited} edited" if new or edited else ""
     advanced += f", faults {faults.as_text()}" if faults is not None else ""
     advanced += f", redesigned from {redesign_from}" if redesign_from is not None else ""
-    click.echo(
-        f"serving a replica of {articles} articles{broken}{advanced} on http://127.0.0.1:{port}/",
-        err=True,
-    )
+
+    def ready(base_url: str, pro_url: str) -> None:
+        click.echo(
+            f"serving a replica of {articles} articles{broken}{advanced} on {base_url}/ "
+            f"(the .pro host on {pro_url}/)",
+            err=True,
+        )
+
     try:
         serve(port=port, articles=articles, seed=seed, defects=defects, new=new, edited=edited,
-              faults=faults, redesign_from=redesign_from)
+              faults=faults, redesign_from=redesign_from, on_ready=ready)
     except OSError as exc:
         raise CliError(f"cannot serve on port {port}: {exc.strerror}") from exc
     except KeyboardInterrupt:

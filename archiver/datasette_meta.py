@@ -9,6 +9,7 @@ metadata (0.64 and 0.65): https://docs.datasette.io/en/0.65/metadata.html.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -114,20 +115,70 @@ def _as_in_articles(*names: str) -> dict[str, str]:
 TABLES: Final[Mapping[str, Table]] = {
     "articles": Table(
         "Articles",
-        "One row per article (whatever host, slash, query or alias reached it: article_urls), its "
-        "current version. Search it (full-text over title, lead and "
-        'body, FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT, title:word) or facet it by '
-        "category, trend, status, image credit, week and publication date.",
+        "Every column of every article, its current version (long texts cut short here; an "
+        "article's own page shows the whole text). To browse, start with articles_list. Search: "
+        "words as typed; FTS5 syntax with &_searchmode=raw in the URL.",
         ARTICLE_COLUMNS,
         {
             "fts_table": "articles_fts",
             "fts_pk": "id",
-            "searchmode": "raw",
-            "facets": ["category", "trend", "trend_status", "image_credit",
-                       {"date": "published_at"}],
+            "facets": ["category", "trend", "trend_status"],
+            "facet_size": 6,
             "sort_desc": "published_at",
             "label_column": "title",
         },
+    ),
+    "articles_list": Table(
+        "Articles: the list (view)",
+        "One row per article, newest first: date (or the week), title, trend, status, image "
+        "credits, a short excerpt; the id and the title link to the whole article. Search "
+        "(words as typed) and facets by year, month, trend, status and credit.",
+        {
+            "id": "articles.id; links to the article's page",
+            "date": "The date key's day, YYYY-MM-DD: publication (site's timezone), the stated "
+                    "day, or the week's first day",
+            "week": "period_start of a weekly article, else NULL",
+            "month": "YYYY-MM of the date key",
+            "year": "YYYY of the date key",
+            "title": "The title; links to the article's page",
+            "trend": "The trend key (ruling-elite, ...)",
+            "category": "The trend's or section's name as shown",
+            "status": "trend_status: better, worse or unchanged",
+            "credits": "JSON array of the canonical sources of the lead image credit",
+            "author": "The author's name",
+            "excerpt": "The lead (else the body), cut to 200 characters",
+            "lang": "Language code",
+            "url": "The article's URL on the site",
+        },
+        {
+            "fts_table": "articles_fts",
+            "fts_pk": "id",
+            "facets": ["year", "month", "trend", "status", {"array": "credits"}],
+            "facet_size": 6,  # the rows stay near the top; "…" opens a facet's full list
+            "sort_desc": "date",
+            "label_column": "title",
+        },
+    ),
+    "credit_sources": Table(
+        "Credit sources",
+        "Each spelling of an image credit's source (tut.by, reuters.com) and its canonical "
+        "source (TUT.BY, Reuters), filled by the crawler.",
+        {
+            "credit": "One source as written in a credit (a part between ';')",
+            "source": "Its canonical spelling: a known agency's, or the domain case-folded "
+                      "without www.",
+        },
+        {"facets": ["source"]},
+    ),
+    "article_credits": Table(
+        "Article credits (view)",
+        "One row per article and canonical source of its lead image credit.",
+        {
+            "article_id": "articles.id",
+            "source": "The canonical source (credit_sources.source)",
+            "credit": "Its spelling(s) in the article's credit",
+        },
+        {"facets": ["source"]},
     ),
     "related_links": Table(
         "Related links",
@@ -297,10 +348,11 @@ TABLES: Final[Mapping[str, Table]] = {
     ),
     "image_credits": Table(
         "Image credits (view)",
-        "One row per source of lead images, the most used first; a credit naming several sources "
-        "('TUT.BY; Reuters') counts for each.",
+        "One row per canonical source of lead images, the most used first; a credit naming "
+        "several sources ('TUT.BY; Reuters') counts for each, tut.by and TUT.BY are one.",
         {
-            "credit": "One source as credited, e.g. TUT.BY",
+            "credit": "One canonical source, e.g. TUT.BY",
+            "spellings": "Its spellings found in credits, joined with '; '",
             "articles": "Articles whose lead image credits it (alone or with others)",
             "first_published_at": f"The earliest {_DATE_KEY} of those articles, {_UTC}",
             "last_published_at": f"The latest {_DATE_KEY} of those articles, {_UTC}",
@@ -389,20 +441,22 @@ TABLES: Final[Mapping[str, Table]] = {
 QUERIES: Final[Mapping[str, CannedQuery]] = {
     "search": CannedQuery(
         "Full-text search",
-        'Articles matching q (FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT, '
-        "NEAR(a b, 5), title:word), best match first (rank: bm25 with title 10, lead 4, body 1; "
-        "lower is better); matches are marked [like this] in the snippet.",
+        "Articles with every word of q, as typed (Hi-Tech Park, Lukashenka's, U.S., 50%), best "
+        "match first (relevance: higher is better; a title match counts most); matches are "
+        "marked [like this] in the snippet. For FTS5 syntax (phrases, OR, prefix*), search the "
+        "articles table with &_searchmode=raw.",
         """SELECT
     a.id,
-    a.published_at,
+    coalesce(substr(a.published_at, 1, 10), a.period_start) AS date,
     a.category,
     a.title,
     snippet(articles_fts, -1, '[', ']', '…', 16) AS snippet,
-    round(bm25(articles_fts, 10.0, 4.0, 1.0), 3) AS rank,
+    round(-bm25(articles_fts, 10.0, 4.0, 1.0), 2) AS relevance,
     a.url
 FROM articles_fts
 JOIN articles AS a ON a.id = articles_fts.rowid
-WHERE :q <> '' AND articles_fts MATCH :q
+WHERE trim(:q) <> ''
+  AND articles_fts MATCH '"' || replace(replace(trim(:q), '"', '""'), ' ', '" "') || '"'
 ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), a.published_at DESC
 LIMIT 200""",
         ("q",),
@@ -484,17 +538,49 @@ def database_name(path: str | Path) -> str:
     return Path(path).stem
 
 
+WIDE_TABLE: Final = 12
+"""A table or view with more columns than this shows their descriptions in a collapsed block
+(Datasette lists ``columns`` above the rows, pushing the table below the fold)."""
+
+
+def glossary_html(description: str, columns: Mapping[str, str]) -> str:
+    """``description``, then the column descriptions in a collapsed ``<details>`` block."""
+    items = "".join(
+        f"<dt>{html.escape(name)}</dt><dd>{html.escape(text)}</dd>" for name, text in columns.items()
+    )
+    return (
+        f'<p>{html.escape(description)}</p><details class="column-glossary"><summary>What the '
+        f'{len(columns)} columns hold</summary><dl class="column-descriptions">{items}</dl>'
+        "</details>"
+    )
+
+
+def table_metadata(table: Table) -> dict[str, Any]:
+    """Datasette metadata of one table or view: a wide one has its column descriptions in a
+    collapsed block of ``description_html`` instead of ``columns``."""
+    title = table.title.removesuffix(" (view)")  # Datasette adds "(view)" to a view's title
+    out: dict[str, Any] = {"title": title, "description": table.description, **table.extra}
+    if len(table.columns) > WIDE_TABLE:
+        out["description_html"] = glossary_html(table.description, table.columns)
+    else:
+        out["columns"] = dict(table.columns)
+    return out
+
+
+def database_html(database: str) -> str:
+    """The database page's description, with the places to start as links."""
+    return (
+        f"<p>{html.escape(DESCRIPTION)}</p><p>Start here: "
+        f'<a href="/{database}/articles_list">the list of articles</a> (newest first, search, '
+        f'facets by year, month, trend, status, credit), <a href="/{database}/search">search</a> '
+        f'(words as typed), <a href="/{database}/image_credits">image credits</a>, '
+        f'<a href="/{database}/status_by_week">the weekly monitoring</a>.</p>'
+    )
+
+
 def metadata(database: str = "archive") -> dict[str, Any]:
     """Datasette metadata for the archive served under the name ``database``."""
-    tables: dict[str, Any] = {
-        name: {
-            "title": table.title,
-            "description": table.description,
-            "columns": dict(table.columns),
-            **table.extra,
-        }
-        for name, table in TABLES.items()
-    }
+    tables: dict[str, Any] = {name: table_metadata(table) for name, table in TABLES.items()}
     queries = {
         name: {
             "title": query.title,
@@ -514,6 +600,7 @@ def metadata(database: str = "archive") -> dict[str, Any]:
             database: {
                 "title": TITLE,
                 "description": f"{DESCRIPTION} Schema version {SCHEMA_VERSION}.",
+                "description_html": database_html(database),
                 "tables": tables,
                 "queries": queries,
             }

@@ -41,6 +41,7 @@ from archiver.errors import (
 )
 from archiver.items import ArticleItem, NotModified, RawPage
 from archiver.normalise import canonical_url
+from archiver.normalise.credits import credit_source
 
 BUSY_TIMEOUT_MS: Final = 5000
 """How long a connection waits for another's lock before failing, in milliseconds."""
@@ -592,6 +593,89 @@ _WEEKLY_ERA = (
     WHERE s.period_start IS NOT NULL""",
 )
 
+_CREDIT_FUNCTION: Final = "archiver_credit_source"
+"""The SQL function (registered while migrating) of ``archiver.normalise.credit_source``."""
+
+_CREDIT_PARTS = """WITH RECURSIVE parts (article_id, credit, rest) AS (
+        SELECT id, NULL, image_credit || ';'
+        FROM articles
+        WHERE coalesce(image_credit, '') <> ''
+        UNION ALL
+        SELECT
+            article_id,
+            trim(substr(rest, 1, instr(rest, ';') - 1), char(32, 9, 10, 13)),
+            substr(rest, instr(rest, ';') + 1)
+        FROM parts
+        WHERE rest <> ''
+    )"""
+"""The parts of every image_credit split at ``;`` (one row per article and part; trimmed)."""
+
+_READER_VIEWS = (
+    # each spelling of a credit's source -> its canonical source; filled by the store on write
+    """CREATE TABLE credit_sources (
+        credit TEXT PRIMARY KEY,
+        source TEXT NOT NULL
+    )""",
+    f"""INSERT OR REPLACE INTO credit_sources (credit, source)
+    {_CREDIT_PARTS}
+    SELECT DISTINCT credit, {_CREDIT_FUNCTION}(credit) FROM parts
+    WHERE coalesce(credit, '') <> '' AND {_CREDIT_FUNCTION}(credit) <> ''""",
+    # one row per article and canonical source (several spellings of one source count once)
+    f"""CREATE VIEW article_credits AS
+    {_CREDIT_PARTS}
+    SELECT
+        p.article_id AS article_id,
+        coalesce(c.source, p.credit) AS source,
+        group_concat(DISTINCT p.credit) AS credit
+    FROM parts AS p
+    LEFT JOIN credit_sources AS c ON c.credit = p.credit
+    WHERE coalesce(p.credit, '') <> ''
+    GROUP BY p.article_id, coalesce(c.source, p.credit)""",
+    "DROP VIEW IF EXISTS image_credits",
+    f"""CREATE VIEW image_credits AS
+    SELECT
+        ac.source AS credit,
+        count(*) AS articles,
+        min({date_key("a.")}) AS first_published_at,
+        max({date_key("a.")}) AS last_published_at,
+        (SELECT group_concat(credit, '; ') FROM (
+            SELECT c.credit AS credit FROM credit_sources AS c
+            WHERE c.source = ac.source ORDER BY c.credit)) AS spellings
+    FROM article_credits AS ac
+    JOIN articles AS a ON a.id = ac.article_id
+    GROUP BY ac.source
+    ORDER BY articles DESC, credit""",
+    # what a reader scans: one row per article, a short excerpt, month and year to facet on
+    f"""CREATE VIEW articles_list AS
+    SELECT
+        a.id AS id,
+        substr({date_key("a.")}, 1, 10) AS date,
+        a.period_start AS week,
+        substr({date_key("a.")}, 1, 7) AS month,
+        substr({date_key("a.")}, 1, 4) AS year,
+        a.title AS title,
+        a.trend AS trend,
+        a.category AS category,
+        a.trend_status AS status,
+        nullif((WITH RECURSIVE parts (credit, rest) AS (
+            SELECT NULL, a.image_credit || ';'
+            UNION ALL
+            SELECT trim(substr(rest, 1, instr(rest, ';') - 1), char(32, 9, 10, 13)),
+                   substr(rest, instr(rest, ';') + 1)
+            FROM parts WHERE rest <> ''
+         )
+         SELECT json_group_array(DISTINCT coalesce(c.source, p.credit))
+         FROM parts AS p LEFT JOIN credit_sources AS c ON c.credit = p.credit
+         WHERE coalesce(p.credit, '') <> ''), '[]') AS credits,
+        a.author AS author,
+        CASE WHEN length(coalesce(nullif(a.lead, ''), a.body)) > 200
+             THEN rtrim(substr(coalesce(nullif(a.lead, ''), a.body), 1, 200)) || '…'
+             ELSE coalesce(nullif(a.lead, ''), a.body) END AS excerpt,
+        a.lang AS lang,
+        a.url AS url
+    FROM articles AS a""",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "core tables and indexes", _CORE_TABLES),
     Migration(2, "articles_fts: FTS5 over title, lead, body, kept in step by triggers", _FTS),
@@ -603,6 +687,8 @@ MIGRATIONS: Final = (
     Migration(8, "covering indexes for the by-month and by-category views", _VIEW_INDEXES),
     Migration(9, "weekly era: periods, trend keys, statuses, authors, precision, article_urls, "
               "views by date key, weekly-monitoring views", _WEEKLY_ERA),
+    Migration(10, "reader views: credit_sources, article_credits, image_credits by canonical "
+              "source, articles_list", _READER_VIEWS),
 )
 """Every schema step, oldest first. Append only: never edit a released step."""
 
@@ -712,9 +798,10 @@ _ALIAS_PAGES = (
 
 _SEARCH = """
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
-       a.category AS category,
+       a.period_start AS week, a.category AS category,
        snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
-       bm25(articles_fts, 10.0, 4.0, 1.0) AS rank
+       bm25(articles_fts, 10.0, 4.0, 1.0) AS rank,
+       round(-bm25(articles_fts, 10.0, 4.0, 1.0), 2) AS relevance
 FROM articles_fts
 JOIN articles AS a ON a.id = articles_fts.rowid
 WHERE articles_fts MATCH :query
@@ -740,9 +827,10 @@ top AS (
     LIMIT :limit
 )
 SELECT a.id AS id, a.url AS url, a.title AS title, a.published_at AS published_at,
-       a.category AS category,
+       a.period_start AS week, a.category AS category,
        snippet(articles_fts, -1, :open, :close, '…', 16) AS snippet,
-       top.rank AS rank
+       top.rank AS rank,
+       round(-top.rank, 2) AS relevance
 FROM top
 JOIN articles_fts ON articles_fts.rowid = top.id
 JOIN articles AS a ON a.id = top.id
@@ -761,6 +849,38 @@ MAX_QUERY_TERMS: Final = 64
 _QUERY_WORD: Final = re.compile(r"\w+")
 _QUERY_OPERATORS: Final = frozenset({"AND", "OR", "NOT", "NEAR"})
 
+_FTS_SYNTAX: Final = re.compile(
+    r"\b(?:AND|OR|NOT)\b|\bNEAR\s*\(|(?:^|[\s(])(?:title|lead|body)\s*:|\{[^}]*\}\s*:|\w\*(?:\s|\)|$)"
+)
+"""What makes a search query FTS5 syntax rather than plain words: the operators AND, OR, NOT
+(upper case) and NEAR(, a column filter (title: lead: body: {title lead}:), a prefix* term."""
+
+
+def is_fts_syntax(query: str) -> bool:
+    """Whether ``query`` uses FTS5 syntax: balanced double quotes (a phrase), the operators
+    AND/OR/NOT/NEAR in upper case, a column filter (``title:``) or a prefix term (``word*``).
+    Anything else is plain words, searched as typed (``fts_query``)."""
+    quotes = query.count('"')
+    if quotes and quotes % 2 == 0:
+        return True
+    return quotes == 0 and _FTS_SYNTAX.search(query) is not None
+
+
+def quote_words(query: str) -> str:
+    """Plain words as an FTS5 query: each whitespace-separated word in double quotes (a ``"``
+    inside doubled), so that ``Hi-Tech``, ``Lukashenka's``, ``U.S.`` and ``50%`` match as
+    typed; every word must match (as ``sqlite-utils search --quote`` and Datasette do)."""
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in query.split())
+
+
+def fts_query(query: str, *, raw: bool | None = None) -> str:
+    """The FTS5 query for a search as typed: ``query`` itself when ``raw`` is True, or when
+    ``raw`` is None and it uses FTS5 syntax (``is_fts_syntax``); otherwise ``quote_words``."""
+    if raw is None:
+        raw = is_fts_syntax(query)
+    return query if raw else quote_words(query)
+
+
 FTS_SYNTAX_HINT: Final = (
     'FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT, NEAR(a b, 5), '
     "column filters title: lead: body:"
@@ -776,11 +896,19 @@ EXAMPLE_QUERIES: Final = (
         ),
     ),
     (
-        "The most-linked articles (related links resolved by the related_articles view)",
         (
-            "SELECT target_title, target_url, count(*) AS inbound_links\n"
-            "FROM related_articles WHERE target_id IS NOT NULL\n"
-            "GROUP BY target_url ORDER BY inbound_links DESC, target_url LIMIT 5;"
+            "The related-article graph: the most-linked articles by kind of link ('Similar "
+            "articles' and links in the text; the 'Recent trends' sidebar and translations left "
+            "out)"
+        ),
+        (
+            "SELECT kind, inbound_links, target_title, target_url FROM (\n"
+            "  SELECT kind, target_title, target_url, count(*) AS inbound_links,\n"
+            "    row_number() OVER (PARTITION BY kind ORDER BY count(*) DESC, target_url) AS place\n"
+            "  FROM related_articles\n"
+            "  WHERE target_id IS NOT NULL AND kind IN ('similar', 'inline')\n"
+            "  GROUP BY kind, target_url)\n"
+            "WHERE place <= 3 ORDER BY kind DESC, place;"
         ),
     ),
     (
@@ -841,6 +969,11 @@ def content_hash(item: ArticleItem) -> str:
     The HASH_FIELDS values (None as empty) joined with ``\\x1f``, encoded as UTF-8.
     """
     return _hash_values(*(getattr(item, name) for name in HASH_FIELDS))
+
+
+def _credit_source(part: object) -> str:
+    """``archiver.normalise.credit_source`` for SQL (NULL and non-text: empty text)."""
+    return credit_source(part) if isinstance(part, str) else ""
 
 
 def _hash_values(*values: object) -> str:
@@ -1086,6 +1219,7 @@ class Archive:
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Apply the pending migrations in one transaction, re-reading the version under the lock."""
         conn.create_function(_HASH_FUNCTION, len(HASH_FIELDS), _hash_values, deterministic=True)
+        conn.create_function(_CREDIT_FUNCTION, 1, _credit_source, deterministic=True)
         conn.execute("BEGIN IMMEDIATE")
         try:
             current = self._check_version(conn)
@@ -1304,9 +1438,26 @@ class Archive:
                     if url:
                         conn.execute(_SEEN_URL, (url, article_id, seen, seen))
                 self._upsert_links(conn, article_id, item, seen)
+                self._note_credits(conn, item.image_credit)
                 self._mirror_translations(conn, article_id, seen)
                 outcomes.append(outcome)
         return outcomes
+
+    @staticmethod
+    def _note_credits(conn: sqlite3.Connection, image_credit: str | None) -> None:
+        """Map each source of ``image_credit`` (parts split at ``;``) to its canonical source in
+        ``credit_sources`` (``archiver.normalise.credit_source``; a new spelling is added, a
+        known one follows the current mapping)."""
+        for part in (image_credit or "").split(";"):
+            credit = part.strip(" \t\r\n")
+            source = _credit_source(credit)
+            if credit and source:
+                conn.execute(
+                    "INSERT INTO credit_sources (credit, source) VALUES (?, ?) "
+                    "ON CONFLICT (credit) DO UPDATE SET source = excluded.source "
+                    "WHERE source <> excluded.source",
+                    (credit, source),
+                )
 
     def record_urls(self, article_url: str, urls: Iterable[str], *, seen_at: str) -> bool:
         """Record ``urls`` as URLs the archived article at ``article_url`` (its ``url`` or any URL
@@ -1719,6 +1870,78 @@ class Archive:
         )
         return article
 
+    def find_article_id(self, key: str) -> int | None:
+        """The id of the article ``key`` names: its id (digits), or any URL it was seen under
+        (its canonical URL or one in article_urls); None when none does."""
+        self._restart_clock()
+        text = key.strip()
+        if text.isdigit():
+            row = self.db.execute("SELECT id FROM articles WHERE id = ?", (int(text),)).fetchone()
+            return None if row is None else int(row[0])
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE url = ? UNION ALL "
+            "SELECT article_id FROM article_urls WHERE url = ? LIMIT 1",
+            (text, text),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def article_record(self, article_id: int) -> dict[str, Any] | None:
+        """Everything the archive holds on one article, for ``archiver show``: the articles row
+        (``field_sources`` parsed), ``urls`` (article_urls rows, first seen first),
+        ``revisions`` (article_revisions rows, oldest first, ``related`` parsed), ``links_out``
+        (its related_links with the target's id and title, by kind and position, then the
+        ``issue`` links of its week), ``links_in`` (links on other articles to any of its URLs,
+        with the source's id and title). None when there is no such article."""
+        self._restart_clock()
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", (article_id,)))
+        if not rows:
+            return None
+        article: dict[str, Any] = rows[0]
+        article["field_sources"] = _loads(article.get("field_sources"))
+        article["urls"] = list(self.db.query(
+            "SELECT url, first_seen_at, last_seen_at FROM article_urls WHERE article_id = ? "
+            "ORDER BY first_seen_at, url",
+            (article_id,),
+        ))
+        revisions = list(self.db.query(
+            "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision",
+            (article_id,),
+        ))
+        for revision in revisions:
+            revision["related"] = _loads(revision.get("related"))
+        article["revisions"] = revisions
+        article["links_out"] = list(self.db.query(
+            "SELECT l.kind, l.position, l.target_url AS url, t.id AS article_id, "
+            "coalesce(t.title, l.title) AS title FROM related_links AS l "
+            "LEFT JOIN articles AS t ON t.url = l.target_url WHERE l.source_id = ? "
+            "UNION ALL SELECT 'issue', row_number() OVER (ORDER BY target_lang, target_trend, "
+            "target_id), target_url, target_id, target_title FROM issue_links WHERE source_id = ? "
+            "ORDER BY 1, 2, 3",
+            (article_id, article_id),
+        ))
+        article["links_in"] = list(self.db.query(
+            "SELECT l.kind, l.position, s.url, s.id AS article_id, s.title "
+            "FROM related_links AS l JOIN articles AS s ON s.id = l.source_id "
+            "WHERE l.target_url IN (SELECT url FROM article_urls WHERE article_id = :id "
+            "UNION SELECT url FROM articles WHERE id = :id) AND l.source_id <> :id "
+            "ORDER BY l.kind, s.id, l.position",
+            {"id": article_id},
+        ))
+        return article
+
+    def article_page(self, article_id: int) -> bytes | None:
+        """The raw page the article's current version was extracted from, decompressed (at most
+        MAX_PAGE_BYTES; PageUnreadableError otherwise); None when it has none."""
+        self._restart_clock()
+        row = self.db.execute(
+            "SELECT p.id, p.url, p.body, p.encoding FROM articles AS a "
+            "JOIN pages AS p ON p.id = a.page_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return _decode_body(bytes(row[2]), row[3], int(row[0]), str(row[1]))
+
     def search(
         self,
         query: str,
@@ -1728,16 +1951,23 @@ class Archive:
         until: str | None = None,
         category: str | None = None,
         marks: tuple[str, str] = ("[", "]"),
+        raw: bool | None = None,
     ) -> list[dict[str, object]]:
-        """Full-text search (FTS5 query syntax) over title, lead and body, best match first.
+        """Full-text search over title, lead and body, best match first.
+
+        query: plain words, searched as typed (each must match: ``Hi-Tech Park``, ``U.S.``), or
+        FTS5 syntax when ``raw`` is True, or when ``raw`` is None and the query uses it (phrases
+        in balanced quotes, AND/OR/NOT/NEAR, ``title:``, ``prefix*``: ``is_fts_syntax``).
 
         since/until: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) bounds on the date key (published_at, or the
         period's start where there is none: schema.md), since inclusive, until exclusive (a bound
         leaves out articles with neither); hits tie on rank are ordered by the date key, newest
         first; category: the section name,
-        ASCII case-insensitive. Each hit: id, url, title, published_at, category, snippet (matches
-        between ``marks``, ``[ ]`` by default; ``…`` for cuts) and rank (bm25 with title weighted
-        10, lead 4, body 1; lower is better). Raises SearchQueryError (a ValueError) when the
+        ASCII case-insensitive. Each hit: id, url, title, published_at, week (period_start:
+        the monitored week's first day, YYYY-MM-DD, or None), category, snippet (matches
+        between ``marks``, ``[ ]`` by default; ``…`` for cuts), rank (bm25 with title weighted
+        10, lead 4, body 1; lower is better) and relevance (-rank to 2 decimals: higher is
+        better). Raises SearchQueryError (a ValueError) when the
         query is empty, malformed, longer than MAX_QUERY_CHARS characters or of more than
         MAX_QUERY_TERMS terms, or the query or category is not valid Unicode (lone surrogates:
         undecodable bytes in argv), ValueError when a bound is malformed, QueryTimeoutError when
@@ -1762,7 +1992,7 @@ class Archive:
             if text is not None and _LONE_SURROGATE.search(text):  # undecodable bytes in argv
                 raise SearchQueryError(f"search {name} {shown(text)} is not valid Unicode text")
         params = {
-            "query": query, "since": since, "until": until, "category": category,
+            "query": fts_query(query, raw=raw), "since": since, "until": until, "category": category,
             "limit": limit, "open": marks[0], "close": marks[1],
         }
         try:
@@ -1775,7 +2005,8 @@ class Archive:
             if "locked" in message or "busy" in message:
                 raise _translate(exc, self.path) from exc
             raise SearchQueryError(
-                f"bad search query {shown(query)}: {message} ({FTS_SYNTAX_HINT})"
+                f"bad search query {shown(query)}: {message} ({FTS_SYNTAX_HINT}); to search "
+                f"the words as typed, put each in double quotes: {shown(quote_words(query))}"
             ) from exc
 
     def earlier_sites(self) -> list[str]:

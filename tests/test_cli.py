@@ -84,7 +84,7 @@ def test_extract_reports_reject_reasons(tmp_path: Path) -> None:
     page = tmp_path / "empty.html"
     page.write_text("<html><body><h1>Only a title</h1></body></html>")
     result = CliRunner().invoke(cli, ["extract", str(page)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # the page would be rejected
     out = json.loads(result.output)
     assert out["title"] == "Only a title"
     assert any("publication date" in r for r in out["reject_reasons"])

@@ -149,7 +149,7 @@ def test_run_log_and_fts(replica_200: Replica, crawled: Path) -> None:
 
 
 def test_search_command_finds_minsk(crawled: Path) -> None:
-    result = run_cli("search", "Minsk", "--db", str(crawled), "--limit", "5", "--format", "json")
+    result = run_cli("search", "Minsk", "--db", str(crawled), "--limit", "5", "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.strip().splitlines()) == 5
 

@@ -261,11 +261,11 @@ def test_every_table_and_view_survives(hostile_db: Path, tmp_path: Path) -> None
 def test_search_finds_each_case_and_prints_it_exactly(hostile_db: Path, case: Case) -> None:
     url = PAGES[CASES.index(case)]["url"]
     out = {}
-    for fmt in ("json", "csv", "table"):
+    for fmt in ("jsonl", "csv", "table"):
         result = invoke("search", case.phrase_query, "--db", str(hostile_db), "--format", fmt)
         assert result.exit_code == 0, (fmt, result.output)
         out[fmt] = result.stdout
-    hits = [json.loads(line) for line in out["json"].splitlines()]
+    hits = [json.loads(line) for line in out["jsonl"].splitlines()]
     assert [hit["url"] for hit in hits] == [url]
     assert hits[0]["title"] == case.title
     assert json.loads(json.dumps(hits[0], ensure_ascii=False)) == hits[0]
@@ -342,10 +342,10 @@ def test_nul_through_the_store_is_kept_exactly_and_searchable(tmp_path: Path) ->
         for word in ("nulword", "nultitle", "tle", "byte", "after"):
             assert [hit["title"] for hit in archive.search(word)] == [item.title], word
         assert archive.integrity_check() == ["ok"]
-    for fmt in ("json", "csv", "table"):
+    for fmt in ("jsonl", "csv", "table"):
         result = invoke("search", "nultitle", "--db", str(db), "--format", fmt)
         assert result.exit_code == 0, result.output
-        if fmt == "json":
+        if fmt == "jsonl":
             assert json.loads(result.stdout)["title"] == item.title  # as \u0000, round trip
         elif fmt == "csv":
             rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
@@ -424,7 +424,7 @@ def test_a_nul_cannot_reach_a_real_command_line(breakout_db: Path) -> None:
 @pytest.mark.parametrize(("option", "value"), HOSTILE_OPTIONS, ids=lambda v: ascii(v[:30]))
 def test_hostile_filter_from_the_command_line(breakout_db: Path, option: str, value: str) -> None:
     before = snapshot(breakout_db)
-    result = run_cli("search", "analysis", option, value, "--db", str(breakout_db), "--format", "json")
+    result = run_cli("search", "analysis", option, value, "--db", str(breakout_db), "--format", "jsonl")
     check_outcome(result.returncode, result.stdout, result.stderr)
     if option == "--category" and result.returncode == 0:
         assert result.stdout == ""  # no section has such a name: no SQL was injected
@@ -433,7 +433,7 @@ def test_hostile_filter_from_the_command_line(breakout_db: Path, option: str, va
 
 def test_a_sql_category_matches_nothing_and_a_real_one_matches(breakout_db: Path) -> None:
     category = str(TRUTH[0]["category"])
-    result = invoke("search", "analysis OR zqsqlquote", "--db", str(breakout_db), "--format", "json",
+    result = invoke("search", "analysis OR zqsqlquote", "--db", str(breakout_db), "--format", "jsonl",
                     "--category", category.upper())
     assert result.exit_code == 0, result.output
     hits = [json.loads(line) for line in result.stdout.splitlines()]

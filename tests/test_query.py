@@ -30,6 +30,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 VIEWS = (
     "related_articles", "articles_by_month", "articles_by_category", "image_credits", "link_graph",
     "status_by_week", "status_by_trend_month", "monitoring_issues", "issue_links",
+    "article_credits", "articles_list",
 )
 
 
@@ -169,7 +170,7 @@ def test_search_rejects_a_malformed_bound(reader: Archive) -> None:
 def test_search_cli_filters(
     known: tuple[Path, dict[str, int]], options: list[str], expected: set[str]
 ) -> None:
-    result = invoke("search", "analysis", "--db", str(known[0]), "--format", "json", *options)
+    result = invoke("search", "analysis", "--db", str(known[0]), "--format", "jsonl", *options)
     assert result.exit_code == 0, result.output
     assert {json.loads(line)["url"].rsplit("/", 1)[1] for line in result.stdout.splitlines()} == expected
 
@@ -197,14 +198,18 @@ def test_date_bound() -> None:
             date_bound(bad)
 
 
-def test_search_json_one_object_per_line(known: tuple[Path, dict[str, int]]) -> None:
+def test_search_json_is_one_array_and_jsonl_one_object_a_line(
+    known: tuple[Path, dict[str, int]],
+) -> None:
     result = invoke("search", "sanctions", "--db", str(known[0]), "--format", "json")
     assert result.exit_code == 0, result.output
-    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    hits = json.loads(result.stdout)
     assert [tuple(hit) for hit in hits] == [SEARCH_COLUMNS] * 2
     assert [hit["url"] for hit in hits] == [url("a"), url("b")]
-    assert hits[0]["rank"] < hits[1]["rank"]
+    assert hits[0]["relevance"] > hits[1]["relevance"] > 0  # higher is better
     assert hits[0]["published_at"] == DATE_A
+    lines = invoke("search", "sanctions", "--db", str(known[0]), "--format", "jsonl")
+    assert [json.loads(line) for line in lines.stdout.splitlines()] == hits
 
 
 def test_search_csv_has_a_header_even_when_empty(known: tuple[Path, dict[str, int]]) -> None:
@@ -214,7 +219,7 @@ def test_search_csv_has_a_header_even_when_empty(known: tuple[Path, dict[str, in
     assert tuple(reader.fieldnames or ()) == SEARCH_COLUMNS
     rows = list(reader)
     assert [row["url"] for row in rows] == [url("a"), url("b")]
-    assert float(rows[0]["rank"]) < float(rows[1]["rank"])
+    assert float(rows[0]["relevance"]) > float(rows[1]["relevance"])
     assert rows[1]["category"] == "Politics"
     empty = invoke("search", "nothingmatchesthis", "--db", str(known[0]), "--format", "csv")
     assert empty.exit_code == 0
@@ -245,11 +250,13 @@ def test_search_table_in_a_terminal_is_bold(
     assert "\x1b[" not in json_result.stdout  # machines always get [ ]
 
 
-@pytest.mark.parametrize("query", ['"unterminated', "AND", "nosuchcol:x"])
+@pytest.mark.parametrize(
+    "args", [["AND"], ["title:*"], ["sanctions OR"], ["--raw", "nosuchcol:x"], ["--raw", "U.S."]]
+)
 def test_malformed_query_is_one_line_and_exit_2(
-    known: tuple[Path, dict[str, int]], query: str
+    known: tuple[Path, dict[str, int]], args: list[str]
 ) -> None:
-    result = run_cli("search", query, "--db", str(known[0]))
+    result = run_cli("search", *args, "--db", str(known[0]))
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
@@ -257,6 +264,7 @@ def test_malformed_query_is_one_line_and_exit_2(
     assert len(lines) == 1
     assert lines[0].startswith("Error: bad search query")
     assert "FTS5 syntax" in lines[0]
+    assert "put each in double quotes" in lines[0]  # how to search the words as typed
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -285,11 +293,43 @@ def test_articles_by_category(reader: Archive) -> None:
 
 def test_image_credits_split_multi_source_credits(reader: Archive) -> None:
     assert rows(reader, "image_credits") == [
-        {"credit": "TUT.BY", "articles": 3, "first_published_at": DATE_A, "last_published_at": DATE_C},
-        {"credit": "BelTA", "articles": 2, "first_published_at": DATE_E, "last_published_at": DATE_E},
-        {"credit": "Reuters", "articles": 2, "first_published_at": DATE_A, "last_published_at": DATE_A},
+        {"credit": "TUT.BY", "articles": 3, "first_published_at": DATE_A, "last_published_at": DATE_C,
+         "spellings": "TUT.BY"},
+        {"credit": "BelTA", "articles": 2, "first_published_at": DATE_E, "last_published_at": DATE_E,
+         "spellings": "BelTA"},
+        {"credit": "Reuters", "articles": 2, "first_published_at": DATE_A, "last_published_at": DATE_A,
+         "spellings": "Reuters"},
     ]
     assert reader.stats()["top_credits"] == {"TUT.BY": 3, "BelTA": 2, "Reuters": 2}
+
+
+def test_credits_count_once_per_canonical_source_with_the_raw_kept(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        archive.store_items([
+            make_item("a", image_credit="TUT.BY; AP"), make_item("b", image_credit="tut.by"),
+            make_item("c", image_credit="reuters.com; Reuters"), make_item("d", image_credit="Reuters"),
+            make_item("e", image_credit="www.tut.by; TUT.BY"),
+        ], run_id=None, seen_at=T1)
+        sources = {row["credit"]: (row["articles"], row["spellings"])
+                   for row in rows(archive, "image_credits")}
+        assert sources == {"TUT.BY": (3, "TUT.BY; tut.by; www.tut.by"),
+                           "Reuters": (2, "Reuters; reuters.com"), "AP": (1, "AP")}
+        listed = {row["id"]: json.loads(row["credits"]) for row in rows(archive, "articles_list")}
+        assert sorted(sorted(v) for v in listed.values()) == [
+            ["AP", "TUT.BY"], ["Reuters"], ["Reuters"], ["TUT.BY"], ["TUT.BY"],
+        ]
+        raw = archive.db.execute("SELECT image_credit FROM articles ORDER BY id").fetchall()
+        assert raw[0] == ("TUT.BY; AP",)  # the raw credit is kept
+
+
+def test_articles_list_has_what_a_reader_scans(reader: Archive) -> None:
+    listed = {str(row["url"]).rsplit("/", 1)[1]: row for row in rows(reader, "articles_list")}
+    a = listed["a"]
+    assert (a["date"], a["month"], a["year"]) == ("2016-11-07", "2016-11", "2016")
+    assert a["title"] == "Sanctions hit potash exports"
+    assert a["excerpt"].startswith("Lead of a.")
+    assert json.loads(a["credits"]) == ["TUT.BY", "Reuters"]
+    assert listed["d"]["date"] is None  # neither a date nor a week
 
 
 def test_link_graph_edges_among_archived_articles(

@@ -33,6 +33,7 @@ from click.testing import CliRunner
 from archiver import serve as serving
 from archiver.cli import cli
 from archiver.datasette_meta import QUERIES, TABLES, metadata
+from archiver.normalise import credit_source
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
 from tests.conftest import FROZEN_NOW, run_cli
@@ -80,12 +81,38 @@ def test_metadata_configures_search_facets_and_read_only_queries() -> None:
     database = meta["databases"]["bif"]
     articles = database["tables"]["articles"]
     assert (articles["fts_table"], articles["fts_pk"]) == ("articles_fts", "id")
-    assert articles["facets"] == [
-        "category", "trend", "trend_status", "image_credit", {"date": "published_at"},
-    ]
+    assert "searchmode" not in articles  # Datasette's default: words as typed
+    assert articles["facets"] == ["category", "trend", "trend_status"]
+    listing = database["tables"]["articles_list"]
+    assert listing["facets"] == ["year", "month", "trend", "status", {"array": "credits"}]
+    assert (listing["fts_table"], listing["fts_pk"]) == ("articles_fts", "id")
     assert set(database["queries"]) >= {"search", "related", "per_month"}
     assert not any(query.get("write") for query in database["queries"].values())
-    assert all(database["tables"][name]["columns"] for name in TABLES)
+    for name, table in TABLES.items():  # every column described: listed, or in the glossary
+        shown = database["tables"][name]
+        if "columns" in shown:
+            assert shown["columns"] == dict(table.columns), name
+        else:
+            assert all(f"<dt>{column}</dt>" in shown["description_html"] for column in table.columns)
+    assert "<details" in articles["description_html"]
+    assert 'href="/bif/articles_list"' in database["description_html"]
+
+
+@pytest.mark.parametrize("words", ["Hi-Tech Park", "Lukashenka's", "U.S.", "50%", '"odd', "  a  b "])
+def test_canned_search_takes_plain_words(tmp_path: Path, words: str) -> None:
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        archive.db.execute(
+            "INSERT INTO articles (url, title, lead, body, content_hash, first_seen_at, last_seen_at, "
+            "updated_at) VALUES ('u', 'Hi-Tech Park', '', 'Lukashenka''s U.S. 50% \"odd a b', 'h', "
+            "'t', 't', 't')"
+        )
+        archive.db.conn.commit()
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = conn.execute(QUERIES["search"].sql, {"q": words}).fetchall()
+    assert [row["title"] for row in rows] == ["Hi-Tech Park"]
+    assert rows[0]["relevance"] >= 0  # one article: bm25 near 0, never negative
 
 
 def test_canned_queries_run_on_an_empty_archive(tmp_path: Path) -> None:
@@ -239,17 +266,33 @@ def test_datasette_search_on_articles_finds_the_articles(crawled: Crawled, serve
 def test_datasette_facets_count_categories_and_credits(crawled: Crawled, served: Served) -> None:
     data = served.json("/articles.json", _facet="category", _size="0", _facet_size="max")
     facets = data["facet_results"]
-    for column in ("category", "image_credit"):
-        counts = {item["value"]: item["count"] for item in facets[column]["results"]}
-        assert counts == Counter(rec[column] for rec in crawled.truth if rec[column]), column
-    assert facets["published_at"]["type"] == "date"
+    counts = {item["value"]: item["count"] for item in facets["category"]["results"]}
+    assert counts == Counter(rec["category"] for rec in crawled.truth if rec["category"])
+    listing = served.json("/articles_list.json", _size="0", _facet_size="max")["facet_results"]
+    years = {item["value"]: item["count"] for item in listing["year"]["results"]}
+    months = {item["value"]: item["count"] for item in listing["month"]["results"]}
+    with sqlite3.connect(f"file:{crawled.db}?mode=ro", uri=True) as conn:
+        by_month = dict(conn.execute("SELECT month, articles FROM articles_by_month").fetchall())
+    assert months == by_month  # the month of the date key: publication or the week
+    expected_years: Counter[str] = Counter()
+    for month, count in by_month.items():
+        expected_years[month[:4]] += count
+    assert years == expected_years
+    assert sum(years.values()) == len(crawled.truth)
+    sources = {item["value"]: item["count"] for item in listing["credits"]["results"]}
+    expected: Counter[str] = Counter()
+    for rec in crawled.truth:
+        expected.update({credit_source(part) for part in (rec["image_credit"] or "").split(";")
+                         if part.strip()})
+    assert sources == expected
 
 
 @pytest.mark.e2e
 def test_canned_search_ranks_and_marks_the_matches(crawled: Crawled, served: Served) -> None:
     rows = served.json("/search.json", q=WORD, _shape="array")
     assert {row["title"] for row in rows} == crawled.titles_mentioning(WORD)
-    assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
+    assert [row["relevance"] for row in rows] == sorted((r["relevance"] for r in rows), reverse=True)
+    assert all(row["relevance"] > 0 for row in rows)  # higher is better
     assert all(re.search(rf"\[{WORD}\]", row["snippet"], re.IGNORECASE) for row in rows)
     assert served.json("/search.json", q="", _shape="array") == []
 
@@ -271,9 +314,14 @@ def test_canned_related_lists_links_out_and_in(crawled: Crawled, served: Served)
     assert served.json("/related.json", id=str(article_id), _shape="array") == rows
 
 
+def date_key(rec: dict[str, Any]) -> str:
+    """A ground-truth record's date key: its publication time, else its week's first day."""
+    return str(rec["published_at"] or rec["period_start"])
+
+
 @pytest.mark.e2e
 def test_canned_per_month_and_per_year_count_the_articles(crawled: Crawled, served: Served) -> None:
-    months = Counter(rec["published_at"][:7] for rec in crawled.truth)
+    months = Counter(date_key(rec)[:7] for rec in crawled.truth)
     rows = served.json("/per_month.json", _shape="array")
     assert [(row["month"], row["articles"]) for row in rows] == sorted(months.items())
     year = max(months)[:4]
@@ -281,7 +329,7 @@ def test_canned_per_month_and_per_year_count_the_articles(crawled: Crawled, serv
     assert [(row["month"], row["articles"]) for row in rows] == sorted(
         (month, n) for month, n in months.items() if month.startswith(year)
     )
-    years = Counter(rec["published_at"][:4] for rec in crawled.truth)
+    years = Counter(date_key(rec)[:4] for rec in crawled.truth)
     rows = served.json("/per_year.json", _shape="array")
     assert {row["year"]: row["articles"] for row in rows} == years
 
@@ -375,26 +423,100 @@ def result_titles(dom: str) -> set[str]:
     return {cell.text_content().strip() for cell in cells}
 
 
+LAPTOP = "--window-size=1366,768"
+"""A laptop's screen: the screenshots are what a person sees first."""
+
+
+def screenshot(tmp_path: Path, url: str, name: str) -> bytes:
+    """A 1366x768 screenshot of ``url`` in headless Chromium, kept as test-artifacts/NAME."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    shot.unlink(missing_ok=True)
+    result = run_chromium(tmp_path, f"--screenshot={shot}", LAPTOP, "--hide-scrollbars", url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = shot.read_bytes()
+    assert png_size(data) == (1366, 768)
+    assert len(data) > 20_000, f"{shot} is {len(data)} bytes: a blank page?"
+    return data
+
+
+def dom(tmp_path: Path, url: str) -> lxml.html.HtmlElement:
+    """The DOM of ``url`` after Chromium ran its scripts; never an error page."""
+    result = run_chromium(tmp_path, "--dump-dom", LAPTOP, url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Invalid SQL" not in result.stdout, url
+    assert "Error 400" not in result.stdout, url
+    assert "Error 500" not in result.stdout, url
+    return lxml.html.fromstring(result.stdout)
+
+
+def hyphenated_phrase(crawled: Crawled) -> tuple[str, set[str]]:
+    """A hyphenated term of the replica's texts (an FTS5 syntax error as typed) and the titles
+    of the articles that hold it."""
+    text = " ".join(" ".join((r["title"], r["lead"], r["body"])) for r in crawled.truth)
+    term = sorted(set(re.findall(r"\b[A-Z][a-z]+-[A-Z][a-z]+\b", text)))[0]
+    left, right = term.split("-")
+    pattern = re.compile(rf"\b{left}\W+{right}\b", re.IGNORECASE)
+    return term, {r["title"] for r in crawled.truth
+                  if pattern.search(" ".join((r["title"], r["lead"], r["body"])))}
+
+
 @pytest.mark.e2e
 def test_chromium_shows_the_search_results(crawled: Crawled, served: Served, tmp_path: Path) -> None:
     expected = crawled.titles_mentioning(WORD)
     table_page = f"{served.base}/articles?" + urllib.parse.urlencode({"_search": WORD})
     query_page = f"{served.base}/search?" + urllib.parse.urlencode({"q": WORD})
-    doms = {}
     for url in (table_page, query_page):
-        result = run_chromium(tmp_path, "--dump-dom", url)
-        assert result.returncode == 0, result.stderr[-2000:]
-        assert result_titles(result.stdout) == expected, url
-        doms[url] = result.stdout
-    described = lxml.html.fromstring(doms[table_page]).xpath("//dl[@class='column-descriptions']/dt")
+        assert result_titles(lxml.html.tostring(dom(tmp_path, url), encoding="unicode")) == expected
+    described = dom(tmp_path, table_page).xpath("//details//dl[@class='column-descriptions']/dt")
     assert {dt.text_content() for dt in described} == set(TABLES["articles"].columns)
+    screenshot(tmp_path, query_page, "datasette-search.png")
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "datasette-search.png"
-    shot.unlink(missing_ok=True)
-    result = run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1024",
-                          "--hide-scrollbars", query_page)
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = shot.read_bytes()
-    assert png_size(data) == (1280, 1024)
-    assert len(data) > 20_000, f"{shot} is {len(data)} bytes: a blank page?"
+
+@pytest.mark.e2e
+def test_chromium_plain_words_search(crawled: Crawled, served: Served, tmp_path: Path) -> None:
+    term, expected = hyphenated_phrase(crawled)
+    assert expected
+    words = term  # e.g. Hi-Tech: "no such column: Tech" in FTS5 syntax
+    for page in (f"{served.base}/articles_list?" + urllib.parse.urlencode({"_search": words}),
+                 f"{served.base}/articles?" + urllib.parse.urlencode({"_search": words}),
+                 f"{served.base}/search?" + urllib.parse.urlencode({"q": words})):
+        found = dom(tmp_path, page)
+        assert result_titles(lxml.html.tostring(found, encoding="unicode")) == expected, page
+    screenshot(tmp_path, f"{served.base}/search?" + urllib.parse.urlencode({"q": words}),
+               "datasette-plain-words-search.png")
+
+
+@pytest.mark.e2e
+def test_chromium_table_pages_show_what_a_reader_scans(
+    crawled: Crawled, served: Served, tmp_path: Path
+) -> None:
+    listing = dom(tmp_path, f"{served.base}/articles_list")
+    links = listing.xpath("//td[contains(@class, 'col-title')]/a/@href")
+    assert len(links) == len(crawled.truth)
+    assert all(re.fullmatch(r"/archive/articles/\d+", href) for href in links)
+    excerpts = [td.text_content().strip() for td in listing.xpath("//td[contains(@class, 'col-excerpt')]")]
+    assert all(0 < len(text) <= 201 for text in excerpts)
+    screenshot(tmp_path, f"{served.base}/articles_list", "datasette-articles-list.png")
+    table = dom(tmp_path, f"{served.base}/articles")
+    assert not table.xpath("//details[@class='column-glossary'][@open]")  # collapsed
+    bodies = [td.text_content() for td in table.xpath("//td[contains(@class, 'col-body')]")]
+    assert bodies
+    assert max(len(text) for text in bodies) <= 241  # cut short; the row page has it all
+    screenshot(tmp_path, f"{served.base}/articles", "datasette-articles-table.png")
+
+
+@pytest.mark.e2e
+def test_chromium_article_page_shows_the_whole_text(
+    crawled: Crawled, served: Served, tmp_path: Path
+) -> None:
+    with sqlite3.connect(f"file:{crawled.db}?mode=ro", uri=True) as conn:
+        article_id, title, body = conn.execute(
+            "SELECT id, title, body FROM articles ORDER BY length(body) DESC LIMIT 1"
+        ).fetchone()
+    page = dom(tmp_path, f"{served.base}/articles/{article_id}")
+    assert title in page.text_content()
+    shown_body = " ".join(td.text_content() for td in page.xpath("//td[contains(@class, 'col-body')]"))
+    last_words = " ".join(body.split()[-8:])
+    assert last_words in " ".join(shown_body.split())  # the whole text, not cut
+    screenshot(tmp_path, f"{served.base}/articles/{article_id}", "datasette-article-page.png")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from archiver.normalise.authors import clean_author
 from archiver.normalise.body import body_text, strip_lead, word_count
-from archiver.normalise.credits import clean_credit, split_caption_credit
+from archiver.normalise.credits import clean_credit, credit_source, split_caption_credit
 from archiver.normalise.dates import (
     Precision,
     Stated,
@@ -33,6 +33,7 @@ __all__ = [
     "clean_credit",
     "clean_title",
     "collapse_ws",
+    "credit_source",
     "format_period",
     "parse_period",
     "parse_published",

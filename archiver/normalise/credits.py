@@ -288,3 +288,55 @@ def clean_credit(raw: str) -> str | None:
         return None
     cleaned = _fixpoint(_clean_credit_once, raw)
     return cleaned or None
+
+
+# --------------------------------------------------------------------------------------------
+# One canonical source per credit
+# --------------------------------------------------------------------------------------------
+
+#: Known sources by their case-folded spellings (a name, or a domain without ``www.`` and,
+#: where the name before the TLD names the agency, without the TLD): their canonical spelling.
+KNOWN_SOURCES: Final = {
+    "tut.by": "TUT.BY", "reuters": "Reuters", "ap": "AP",
+    "associated press": "AP", "apnews": "AP", "afp": "AFP", "epa": "EPA", "dpa": "dpa",
+    "belta": "BelTA", "белта": "BelTA", "getty": "Getty Images", "getty images": "Getty Images",
+    "gettyimages": "Getty Images", "sputnik": "Sputnik", "ria novosti": "RIA Novosti",
+    "риа новости": "RIA Novosti", "tass": "TASS", "тасс": "TASS",
+    "xinhua": "Xinhua", "bloomberg": "Bloomberg", "shutterstock": "Shutterstock",
+    "euroradio": "Euroradio", "belsat": "Belsat", "nasha niva": "Nasha Niva",
+    "наша ніва": "Nasha Niva", "svaboda": "Radio Svaboda", "radio svaboda": "Radio Svaboda",
+    "radio liberty": "RFE/RL", "rfe/rl": "RFE/RL", "rferl": "RFE/RL", "dw": "DW",
+    "deutsche welle": "DW", "kommersant": "Kommersant", "коммерсантъ": "Kommersant",
+    "naviny": "naviny.by", "naviny.by": "naviny.by", "onliner": "onliner.by",
+    "onliner.by": "onliner.by", "pixabay": "Pixabay", "unsplash": "Unsplash",
+    "wikimedia commons": "Wikimedia Commons", "wikimedia": "Wikimedia Commons",
+    "wikipedia": "Wikipedia", "imago": "imago", "picture alliance": "picture alliance",
+    "picture-alliance": "picture alliance", "envato": "Envato", "elements.envato": "Envato",
+}  # fmt: skip
+_HOST_RE: Final = re.compile(r"(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[a-z]{2,6})(/\S*)?", re.IGNORECASE)
+
+
+def credit_source(part: str) -> str:
+    """The canonical spelling of one source of a credit (one part of ``image_credit`` split at
+    ``;``): a known source (KNOWN_SOURCES) in its spelling whatever its case (``tut.by`` and
+    ``TUT.BY``: ``TUT.BY``; ``reuters.com``: ``Reuters``); another domain case-folded without
+    ``www.``, a scheme or a path (an account host keeps its path: ``twitter.com/s_vivat``);
+    anything else with its whitespace collapsed and edge punctuation trimmed, as written.
+    Empty text for an empty part. Pure and total."""
+    text = collapse_ws(part).strip(" .,;:|")
+    if not text:
+        return ""
+    key = text.casefold()
+    if key in KNOWN_SOURCES:
+        return KNOWN_SOURCES[key]
+    host_match = _HOST_RE.fullmatch(text)
+    if host_match is None:
+        return text
+    host = host_match[1].casefold()
+    path = (host_match[2] or "").rstrip("/")
+    if host in _ACCOUNT_HOSTS and path:
+        return f"{host}{path.casefold()}"
+    for candidate in (host, host.rsplit(".", 1)[0]):
+        if candidate in KNOWN_SOURCES:
+            return KNOWN_SOURCES[candidate]
+    return host

@@ -19,6 +19,7 @@ import socket
 import struct
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -400,6 +401,7 @@ class ReplicaServer:
 def serve(  # noqa: PLR0917 (the CLI's options)
     port: int, articles: int, seed: int, defects: int = 0, new: int = 0, edited: int = 0,
     faults: FaultSpec | None = None, redesign_from: date | datetime | str | None = None,
+    on_ready: Callable[[str, str], None] | None = None,
 ) -> None:
     """Serve a replica of ``articles`` articles (``defects`` of them defective) on
     127.0.0.1:``port`` (the .info stand-in) and 127.0.0.1:``port + 1`` (the .pro stand-in) until
@@ -407,7 +409,8 @@ def serve(  # noqa: PLR0917 (the CLI's options)
     ``new`` or ``edited``, advanced once first
     (``ReplicaSite.advance(new, edited)``, default ``at``, seeded by the step); with ``faults``,
     pages misbehave as that spec says; with ``redesign_from`` (a date or ``"all"``), pages from
-    then on are in the second template (``ReplicaSite(redesign_from=...)``).
+    then on are in the second template (``ReplicaSite(redesign_from=...)``); ``on_ready`` is
+    called with the two base URLs once both are bound (the ports really got, also for port 0).
 
     ValueError for a bad ``new``/``edited``; OSError when the port cannot be bound;
     KeyboardInterrupt propagates after the socket closes.
@@ -420,6 +423,9 @@ def serve(  # noqa: PLR0917 (the CLI's options)
     thread = threading.Thread(target=pro.serve_forever, name="replica-pro", daemon=True)
     thread.start()
     try:
+        if on_ready is not None:
+            on_ready(f"http://127.0.0.1:{server.server_address[1]}",
+                     f"http://127.0.0.1:{pro.server_address[1]}")
         server.serve_forever()
     finally:
         for each in (server, pro):
