@@ -108,15 +108,16 @@ def test_every_hard_case_is_archived_as_its_plain_form(replica_200: Replica, cra
 def test_every_related_link_stored_and_resolved(replica_200: Replica, crawled: Path) -> None:
     truth = replica_200.truth()
     ids = {row["url"]: row["id"] for row in table(crawled, "articles")}
-    # a translation link has no text of its own: its title is the hreflang, or the other
-    # version's title when the store writes it back (the truth gives None): not compared
+    # a translation link has no text of its own: its title is the hreflang (as the truth says), or
+    # the other version's title when the store writes the reverse link: not compared
     stored = {
         (link["source_id"], link["target_url"], link["kind"], link["position"],
          None if link["kind"] == "translation" else link["title"])
         for link in table(crawled, "related_links")
     }
     expected = {
-        (ids[url], rel["target_url"], rel["kind"], rel["position"], rel["title"])
+        (ids[url], rel["target_url"], rel["kind"], rel["position"],
+         None if rel["kind"] == "translation" else rel["title"])
         for url, rec in truth.items()
         for rel in rec["related"]  # type: ignore[attr-defined]
     }

@@ -7,7 +7,7 @@ lang, title, category, trend, trend_status, period_start, period_end, period_raw
 published_local, published_raw, author, image_url, image_credit, image_caption, lead, body,
 word_count, related, urls, redirects. ``related`` is a list of {target_url, title, kind,
 position}: ``similar`` (Drupal pages), ``trend`` (Drupal pages), ``inline`` body links and
-``translation`` (title None) — see docs/replica.md, "Ground truth".
+``translation`` (title: the link's hreflang, ``be`` or ``en``, as the page object reads it) — see docs/replica.md, "Ground truth".
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def by_record(site: ReplicaSite, article: Article, base_url: str, pro: str | Non
         "body": body,
         "word_count": len(body.split()),
         "related": [
-            {"target_url": base_url + article.path, "title": None, "kind": "translation", "position": 1}
+            {"target_url": base_url + article.path, "title": "en", "kind": "translation", "position": 1}
         ],
         "urls": found,
         "redirects": [],
@@ -128,7 +128,7 @@ def related(site: ReplicaSite, article: Article, base_url: str) -> list[dict[str
         for i, link in enumerate(site.body(article).links(), 1)
     ]
     if article.by_path:
-        out.append({"target_url": base_url + article.by_path, "title": None, "kind": "translation",
+        out.append({"target_url": base_url + article.by_path, "title": "be", "kind": "translation",
                     "position": 1})
     return out
 
