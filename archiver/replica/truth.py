@@ -7,7 +7,8 @@ lang, title, category, trend, trend_status, period_start, period_end, period_raw
 published_local, published_raw, author, image_url, image_credit, image_caption, lead, body,
 word_count, related, urls, redirects. ``related`` is a list of {target_url, title, kind,
 position}: ``similar`` (Drupal pages), ``trend`` (Drupal pages), ``inline`` body links and
-``translation`` (title: the link's hreflang, ``be`` or ``en``, as the page object reads it) — see docs/replica.md, "Ground truth".
+``translation`` (title: the link's hreflang, ``be`` or ``en``, as the page object reads it);
+see docs/replica.md, "Ground truth".
 """
 
 from __future__ import annotations
