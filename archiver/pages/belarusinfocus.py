@@ -1135,6 +1135,16 @@ def feed_links(url: str, xml: str, hosts: Iterable[str] | None = None) -> list[s
     return [target for target, _shown in feed_entries(url, xml, hosts)]
 
 
+_ENTITY_TEXT = re.compile(r"&[A-Za-z][A-Za-z0-9]*;?")
+"""An entity reference left as text (an undefined entity such as ``&nbsp;`` is never expanded)."""
+
+
+def _sitemap_loc(raw: str | None) -> str:
+    """A ``<loc>`` as a URL: undefined entities left as text dropped (a browser shows ``&nbsp;``
+    as a space), whitespace stripped."""
+    return _ENTITY_TEXT.sub("", raw or "").strip()
+
+
 NOT_ARTICLE_SITEMAP = re.compile(r"wp-sitemap-(?:users|taxonomies)-|wp-sitemap-posts-page-", re.IGNORECASE)
 """Sitemaps of a WordPress sitemap index that list no articles (authors, tags, pages)."""
 
@@ -1151,13 +1161,13 @@ def sitemap_links(
     site = _hosts_of(url, hosts)
     entries: list[tuple[str, str | None]] = []
     for node in sel.xpath("//url"):
-        loc = node.xpath("loc/text()").get()
-        if loc and is_article_url(canonical_url(urljoin(url, loc.strip())), site):
+        loc = _sitemap_loc(node.xpath("loc/text()").get())
+        if loc and is_article_url(canonical_url(urljoin(url, loc)), site):
             lastmod = node.xpath("lastmod/text()").get()
-            entries.append((canonical_url(urljoin(url, loc.strip())), lastmod.strip() if lastmod else None))
+            entries.append((canonical_url(urljoin(url, loc)), lastmod.strip() if lastmod else None))
     nested = []
-    for loc in sel.xpath("//sitemap/loc/text()").getall():
-        target = urljoin(url, loc.strip())
+    for raw in sel.xpath("//sitemap/loc/text()").getall():
+        target = urljoin(url, _sitemap_loc(raw))
         if is_site_host(urlsplit(target).netloc, site) and not NOT_ARTICLE_SITEMAP.search(target):
             nested.append(target)
     return entries, nested

@@ -620,7 +620,8 @@ def site_attack(site: ReplicaSite, spec: FaultSpec, target: str, base_url: str) 
             extra += f'<a href="{BAD_LINK}"></a>'
         if "longurl" in on and not trapped:
             first = site.articles[0].path
-            extra += f'<a href="{first}?q={"x" * LONG_URL_BYTES}">a long link</a>'
+            # in the path: a long query would be dropped by the canonical article URL anyway
+            extra += f'<a href="{first}-{"x" * LONG_URL_BYTES}">a long link</a>'
         if "pager_trap" in on and (trapped or 'class="pager-next' not in text):
             number = int(page_no) + 1 if page_no.isdigit() else 1
             extra += f'<a rel="next" href="/?page={number}">next</a>'
