@@ -914,7 +914,7 @@ EXAMPLE_QUERIES: Final = (
     (
         "Full-text search: the best matches for 'Minsk'",
         (
-            "SELECT a.published_at, a.title\n"
+            "SELECT coalesce(a.published_at, a.period_raw) AS date, a.title\n"
             "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid\n"
             "WHERE articles_fts MATCH 'Minsk'\n"
             "ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT 5;"
