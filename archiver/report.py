@@ -82,16 +82,7 @@ def bar_chart_svg(months: Sequence[MonthCount], *, title: str = "Articles per mo
         return _empty_chart(out, plot_h)
     axis = month_range(ordered[0].month, ordered[-1].month)
     slot = plot_w / len(axis)
-    step = nice_step(max(m.articles for m in ordered))
-    top = max(step, math.ceil(max(m.articles for m in ordered) / step) * step)
-    scale = plot_h / top
-    for tick in range(0, top + 1, step):
-        y = _num(base - tick * scale)
-        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" '
-                   f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dy="0.35em">{tick}</text>')
-    out.append(f'<text transform="translate(14 {TOP + plot_h / 2}) rotate(-90)" '
-               'text-anchor="middle">articles</text>')
+    scale = _y_axis(out, max(m.articles for m in ordered), plot_h, base, "articles")
     out.extend(_x_labels(axis, slot, base))
     position = {month: index for index, month in enumerate(axis)}
     width = max(slot * 0.8, 0.5)
@@ -138,17 +129,7 @@ def status_chart_svg(statuses: Sequence[StatusCount], *, title: str = STATUS_TIT
         return "\n".join(out)
     axis = month_range(ordered[0].month, ordered[-1].month)
     slot = plot_w / len(axis)
-    highest = max(m.better + m.worse + m.unchanged for m in ordered)
-    step = nice_step(highest)
-    top = max(step, math.ceil(highest / step) * step)
-    scale = plot_h / top
-    for tick in range(0, top + 1, step):
-        y = _num(base - tick * scale)
-        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" '
-                   f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dy="0.35em">{tick}</text>')
-    out.append(f'<text transform="translate(14 {TOP + plot_h / 2}) rotate(-90)" '
-               'text-anchor="middle">weeks</text>')
+    scale = _y_axis(out, max(m.better + m.worse + m.unchanged for m in ordered), plot_h, base, "weeks")
     out.extend(_x_labels(axis, slot, base))
     position = {month: index for index, month in enumerate(axis)}
     width = max(slot * 0.8, 0.5)
@@ -321,3 +302,19 @@ def write_plot(
     else:
         text = html_page(months, title=title, statuses=statuses)
     path.write_text(text, encoding="utf-8")
+
+
+def _y_axis(out: list[str], highest: int, plot_h: float, base: float, label: str) -> float:
+    """Append the grid lines, tick labels and the axis ``label`` for bars up to ``highest`` (a
+    count) to ``out``; return the scale in pixels per unit."""
+    step = nice_step(highest)
+    top = max(step, math.ceil(highest / step) * step)
+    scale = plot_h / top
+    for tick in range(0, top + 1, step):
+        y = _num(base - tick * scale)
+        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" '
+                   f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dy="0.35em">{tick}</text>')
+    out.append(f'<text transform="translate(14 {TOP + plot_h / 2}) rotate(-90)" '
+               f'text-anchor="middle">{label}</text>')
+    return scale

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import ipaddress
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -34,7 +33,7 @@ from archiver.pages.belarusinfocus import (
     feed_entries,
     sitemap_links,
 )
-from archiver.pages.site import canonical_article_url, is_article_url
+from archiver.pages.site import canonical_article_url, is_article_url, is_loopback_url
 from archiver.plan import RECHECK_DAYS, RETRY_DAYS, Action, CrawlPlan, parse_instant
 from archiver.scope import SiteScope
 from archiver.store import Archive, KnownArticle
@@ -59,17 +58,6 @@ LOOPBACK_SETTINGS: dict[str, object] = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "ARCHIVER_RETRY_BACKOFF": 0.05,  # seconds; a Retry-After from the replica is still obeyed
 }
-
-
-def is_loopback(url: str) -> bool:
-    """Whether ``url`` points at this machine (127.0.0.0/8, ::1 or localhost)."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class BelarusInFocusSpider(scrapy.Spider):
@@ -151,7 +139,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         spider.templates = settings.getlist("ARCHIVER_TEMPLATES") or None
         spider.max_listing_pages = settings.getint("ARCHIVER_MAX_LISTING_PAGES", 2000)
         spider.barren_pages = max(1, settings.getint("ARCHIVER_BARREN_PAGES", 2))
-        if is_loopback(spider.base_url) and settings.getbool("ARCHIVER_LOOPBACK_FAST", True):
+        if is_loopback_url(spider.base_url) and settings.getbool("ARCHIVER_LOOPBACK_FAST", True):
             settings.setdict(LOOPBACK_SETTINGS, priority="spider")
         if not settings.getbool("ARCHIVER_LOCK_HELD"):
             # run by `scrapy crawl` or Scrapyd, not by `archiver crawl`: take the lock here
