@@ -1175,24 +1175,30 @@ LISTING_ENTRIES: Final = 5
 
 def not_article_check(record: dict[str, Any], data: bytes) -> None:
     """Reject (in ``record["reject_reasons"]``) a page that is not an article: its URL (the
-    canonical link, else --url) is no article URL of the site, or, without one, it has a pager
-    or LISTING_ENTRIES article entries (a listing); its invented URL becomes None."""
+    canonical link, else --url) is on the site (or on loopback, a replica) and no article URL of
+    it, or, without one, it has a pager or (without a date of its own) LISTING_ENTRIES article
+    entries (a listing); its invented URL becomes None."""
     from w3lib.encoding import html_to_unicode
 
     from archiver.extract import PLACEHOLDER_URL
     from archiver.pages.belarusinfocus import ListingPage
-    from archiver.pages.site import is_article_url
+    from archiver.pages.site import is_article_url, is_loopback_url, is_site_host
 
     reasons: list[str] = record["reject_reasons"]
     page_url = None if record["url"] in (None, PLACEHOLDER_URL) else str(record["url"])
     if page_url is not None:
-        if not is_article_url(page_url, page_url):
+        # the site's URL rules say nothing of another publisher's page (a real article there)
+        on_site = is_site_host(urlsplit(page_url).netloc) or is_loopback_url(page_url)
+        if on_site and not is_article_url(page_url, page_url):
             reasons.insert(0, f"not an article: {page_url} is not an article URL of the site")
         return
     record["url"] = None  # no URL known: none is made up
     _enc, text = html_to_unicode(None, data)
     links = ListingPage(PLACEHOLDER_URL, text or "<html/>").links()
-    if links.next_page is not None or len(links.articles) >= LISTING_ENTRIES:
+    # many article links alone make no listing of a page that states its own date (another
+    # publisher's article with its related links); a pager does
+    dated = record.get("published_at") is not None
+    if links.next_page is not None or (not dated and len(links.articles) >= LISTING_ENTRIES):
         reasons.insert(
             0, f"not an article: a listing page ({len(links.articles)} article links"
                f"{', a next page' if links.next_page else ''})",
