@@ -6,7 +6,6 @@ Exit codes: 0 done; 1 done with failures that the run log lists; 2 bad usage or 
 
 from __future__ import annotations
 
-import csv
 import gzip
 import ipaddress
 import json
@@ -16,15 +15,16 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 import click
 
+from archiver.dates import DATE_FORMS, check_order, parse_bound
 from archiver.errors import ArchiveInUseError, ArchiverError, PageUnreadableError
 from archiver.health import RunHealth, describe, problems
+from archiver.output import ROW_FORMATS, Utf8Sink, write_csv, write_document, write_jsonl, write_rows
 from archiver.store import DEFAULT_TIME_LIMIT_S, MAX_PAGE_BYTES, Archive, archive_error, shown
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,7 +59,10 @@ def format_option(*choices: str) -> Callable[[F], F]:
     """``--format`` with the given choices; the first is the default."""
     return click.option(
         "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
-        help="Output format.",
+        help="Output format" + (
+            " (json: one array; jsonl: one object a line; csv: a header and the rows)."
+            if set(ROW_FORMATS) <= set(choices) else "."
+        ),
     )
 
 
@@ -279,13 +282,23 @@ def check_db_directory(db_path: str) -> None:
         )
 
 
-def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """Validate ``--since`` (a date or ISO 8601 time) early, as a usage error."""
-    from archiver.plan import parse_instant
+def date_option(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A ``--since``/``--until`` DATE (``archiver.dates``: the one grammar of every command) as
+    ``YYYY-MM-DDTHH:MM:SSZ``; anything else is one line, exit 2, the same for every command."""
+    if value is None:
+        return None
+    try:
+        return parse_bound(value)
+    except ValueError:
+        raise CliError(f"{param.opts[0]}: expected {DATE_FORMS}, got {shown(value)}") from None
 
-    if value is not None and parse_instant(value) is None:
-        raise click.BadParameter(f"expected a date like 2024-01-31, got {shown(value)}")
-    return value
+
+def ordered_bounds(since: str | None, until: str | None) -> None:
+    """One line, exit 2, when --until is not later than --since."""
+    try:
+        check_order(since, until)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 @cli.command()
@@ -302,8 +315,9 @@ def check_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), help="Scrapy's log level.")
 @click.option("--full", is_flag=True, help="Walk every listing page and check every article.")
-@click.option("--since", metavar="DATE", callback=check_since,
-              help="Fetch nothing shown or modified before DATE (2024-01-31 or ISO 8601).")
+@click.option("--since", metavar="DATE", callback=date_option,
+              help="Fetch nothing shown or modified before DATE: YYYY, YYYY-MM, YYYY-MM-DD or "
+                   "ISO 8601 (UTC unless it has an offset).")
 @settings_option
 def crawl(  # noqa: PLR0917 (click passes options as keywords)
     db_path: str,
@@ -492,10 +506,6 @@ SEARCH_COLUMNS = (
 """The fields of one hit of ``archiver search`` (JSON keys, CSV columns); relevance: higher is
 better (the negated bm25 rank, 2 decimals)."""
 
-ROW_FORMATS: Final = ("table", "json", "jsonl", "csv")
-"""The ``--format`` choices of the commands that print rows (table first: the default)."""
-
-
 def output_rows(
     rows: Sequence[dict[str, Any]],
     fmt: str,
@@ -503,80 +513,14 @@ def output_rows(
     *,
     table: Callable[[Sequence[dict[str, Any]]], None] | None = None,
 ) -> None:
-    """Print ``rows`` on stdout as ``fmt``: ``json`` one array; ``jsonl`` one object a line;
-    ``csv`` with a header (always written, ``columns`` or the first row's keys); ``table``
-    aligned columns with a header (or ``table(rows)`` when given: a command's own layout).
-    ``columns`` picks and orders the fields of every format (default: all, as stored)."""
+    """Print ``rows`` on stdout as ``fmt`` through the one output layer (``archiver.output``);
+    ``table(rows)``, when given, prints the table instead (a command's own layout). ``columns``
+    picks and orders the fields of every format (default: the first row's keys)."""
     names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
-    picked = [{name: row.get(name) for name in names} for row in rows]
-    if fmt == "json":
-        click.echo(json.dumps(picked, ensure_ascii=False, indent=2))
-    elif fmt == "jsonl":
-        for row in picked:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    elif fmt == "csv":
-        write_csv(picked, fieldnames=names)
-    elif table is not None:
+    if fmt == "table" and table is not None:
         table(rows)
-    else:
-        click.echo(aligned_table(picked, names), nl=False)
-
-
-def aligned_table(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> str:
-    """``rows`` as text: a header, a rule, one line per row; columns padded to their widest
-    value, numbers right-aligned, NULL empty; ends with a newline (empty text for no columns)."""
-    if not names:
-        return ""
-    cells = [["" if row.get(name) is None else str(row.get(name)) for name in names] for row in rows]
-    widths = [max([len(name), *(len(line[i]) for line in cells)]) for i, name in enumerate(names)]
-    numeric = [
-        all(isinstance(row.get(name), int | float) for row in rows if row.get(name) is not None)
-        and any(row.get(name) is not None for row in rows)
-        for name in names
-    ]
-
-    def line(values: Sequence[str]) -> str:
-        padded = [
-            value.rjust(width) if right else value.ljust(width)
-            for value, width, right in zip(values, widths, numeric, strict=True)
-        ]
-        return "  ".join(padded).rstrip()
-
-    out = [line(names), line(["-" * width for width in widths])]
-    out.extend(line(values) for values in cells)
-    return "\n".join(out) + "\n"
-
-
-def date_bound(value: str) -> str:
-    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an ISO 8601 time as ``YYYY-MM-DDTHH:MM:SSZ``.
-
-    A year, month or day becomes its first instant (UTC); a time is converted to UTC and cut to
-    the second. Raises ValueError for anything else.
-    """
-    from archiver.clock import iso_utc
-    from archiver.plan import parse_instant
-
-    text = value.strip()
-    parts = text.split("-")
-    if 1 <= len(parts) <= 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-        year, month, day = [*(int(p) for p in parts), 1, 1][:3]
-        return iso_utc(datetime(year, month, day, tzinfo=UTC))
-    instant = parse_instant(text)
-    if instant is None:
-        raise ValueError(f"not a date: {value!r}")
-    return iso_utc(instant)
-
-
-def date_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """Turn a ``--since``/``--until`` DATE into its bound on published_at, or a usage error."""
-    if value is None:
-        return None
-    try:
-        return date_bound(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 time, got {shown(value)}"
-        ) from None
+        return
+    write_rows(rows, fmt, names, sys.stdout)
 
 
 def bold_marks() -> tuple[str, str]:
@@ -630,8 +574,7 @@ def search(  # noqa: PLR0917 (click passes options as keywords)
     A malformed query (the error says how to quote it), one longer than 1,000 characters or of
     more than 64 terms, or one that runs past --time-limit exits 2.
     """
-    if since is not None and until is not None and until <= since:
-        raise click.UsageError("--until must come after --since")
+    ordered_bounds(since, until)
     marks = bold_marks() if fmt == "table" and stdout_is_tty() else ("[", "]")
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         try:
@@ -792,20 +735,9 @@ def show(db_path: str, key: str, raw_html: bool, fmt: str, time_limit: float) ->
     if article is None:  # deleted meanwhile
         raise CliError(f"no article {shown(key)} in {db_path}")
     if fmt == "json":
-        click.echo(json.dumps(article, ensure_ascii=False, indent=2))
+        write_document(article, sys.stdout)
         return
     print_article(article)
-
-
-def write_csv(rows: Sequence[dict[str, Any]], fieldnames: Sequence[str] | None = None) -> None:
-    """Rows as CSV on stdout; the header is ``fieldnames`` (always written) or the first row's."""
-    if fieldnames is None:
-        if not rows:
-            return
-        fieldnames = list(rows[0])
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(fieldnames))
-    writer.writeheader()
-    writer.writerows(rows)
 
 
 def plot_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -833,7 +765,7 @@ def describe_run(run: dict[str, Any]) -> str:
 
 @cli.command()
 @db_option
-@format_option("table", "json")
+@format_option(*ROW_FORMATS)
 @click.option("--plot", "plot_path", metavar="FILE", callback=plot_option,
               type=click.Path(dir_okay=False),
               help="Also draw articles per month and the weekly trend statuses per month: "
@@ -847,6 +779,9 @@ def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> N
     of those with raw text found on the page; extraction_health: the newest run's parsed pages
     by where each field's raw text came from (site selectors, fallbacks, missing): a status
     marker found by the selectors but naming no status counts there, not in the coverage.
+    table: a heading per section, a line per entry; json: one object, a key per section (the
+    summary is one document, not rows); jsonl and csv: one row per entry, fields section, key
+    (a name, or the entry's number from 1 in a list) and value (a run of last_runs: its line).
     """
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         data = archive.stats()
@@ -870,9 +805,31 @@ def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> N
         shown = ", trend statuses per month" if statuses else ""
         click.echo(f"wrote {plot_path}: articles per month{shown}, {len(months)} month(s)", err=True)
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    print_stats(data)
+        write_document(data, sys.stdout)
+    elif fmt == "table":
+        print_stats(data)
+    else:
+        write_rows(stats_rows(data), fmt, STATS_ROW_FIELDS, sys.stdout)
+
+
+STATS_ROW_FIELDS: Final = ("section", "key", "value")
+"""The fields of ``archiver stats --format jsonl|csv``: one row per entry of a section."""
+
+
+def stats_rows(data: dict[str, object]) -> Iterator[dict[str, object]]:
+    """``archiver stats`` as rows (STATS_ROW_FIELDS): a section's entries by name, a list's by
+    number from 1 (a run of last_runs as its ``describe_run`` line), a plain value under key
+    None."""
+    for section, value in data.items():
+        if isinstance(value, dict):
+            for key, entry in value.items():
+                yield {"section": section, "key": key, "value": entry}
+        elif isinstance(value, list):
+            for number, entry in enumerate(value, 1):
+                text = describe_run(entry) if section == "last_runs" else entry
+                yield {"section": section, "key": number, "value": text}
+        else:
+            yield {"section": section, "key": None, "value": value}
 
 
 STATS_HEADINGS: Final = {
@@ -961,10 +918,10 @@ RUN_TABLE_COLUMNS: Final = (
 @cli.command()
 @db_option
 @format_option("csv", "jsonl", "warc")
-@click.option("--since", metavar="DATE", default=None,
-              help="Only articles published (warc: pages fetched) at or after DATE: 2024-01-31 or "
-                   "ISO 8601, UTC unless it has an offset.")
-@click.option("--until", metavar="DATE", default=None,
+@click.option("--since", metavar="DATE", default=None, callback=date_option,
+              help="Only articles published (warc: pages fetched) at or after DATE: YYYY, "
+                   "YYYY-MM, YYYY-MM-DD or ISO 8601, UTC unless it has an offset.")
+@click.option("--until", metavar="DATE", default=None, callback=date_option,
               help="Only articles published (warc: pages fetched) before DATE (exclusive).")
 @click.option("--fields", metavar="A,B,C", default=None,
               help="csv/jsonl: the columns of `articles` to export, in this order, or `all` "
@@ -1001,8 +958,9 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
     """
     from archiver import export as exporting
 
+    ordered_bounds(since, until)
+    low, high = since, until
     try:
-        low, high = exporting.utc_bounds(since, until)
         exporting.check_options(fmt, fields=fields, excel=excel, output=output, db_path=db_path)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
@@ -1025,11 +983,11 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
                 rows = archive.iter_articles(since=low, until=high, fields=names)
                 with exporting.open_output(output, gzip_stream=gzipped) as out:
                     if fmt == "csv":
-                        count = exporting.write_csv(
-                            rows, names, out, bom=excel, neutralise_formulas=excel
+                        count = write_csv(
+                            rows, names, Utf8Sink(out), bom=excel, neutralise_formulas=excel
                         )
                     else:
-                        count = exporting.write_jsonl(rows, names, out)
+                        count = write_jsonl(rows, names, Utf8Sink(out))
                 noun = "article"
         except BrokenPipeError:
             exporting.discard_stdout()

@@ -1,32 +1,23 @@
 """Exports of the archive: articles as CSV or JSON Lines, raw pages as WARC (``archiver export``).
 
-The writers are pure: rows (or pages) in from an iterator, bytes out to a binary stream, one row
-held at a time, so memory stays flat however large the archive. Text is UTF-8.
+The writers are pure: pages in from an iterator, bytes out to a binary stream, one page
+held at a time, so memory stays flat however large the archive. Text is UTF-8. CSV and JSON Lines
+are written by the command line's one output layer (``archiver.output``: RFC 4180 CSV with
+``--excel``'s byte order mark and formula guard, JSON Lines with the line separators escaped);
+``--since``/``--until`` are read by ``archiver.dates`` (the grammar of every command).
 
-- CSV: RFC 4180 (``csv`` module, a header row, fields quoted when they hold ``,``, ``"``, CR or
-  LF, ``\\r\\n`` line ends); NULL is an empty field; values are written exactly as stored.
-  ``--excel`` (``bom=True, neutralise_formulas=True``) starts the file with a UTF-8 BOM so that
-  Excel reads it as UTF-8, and prefixes ``'`` to text that starts with ``=``, ``+``, ``-``,
-  ``@``, a tab or a CR, so that a spreadsheet shows it as text instead of running a formula
-  (OWASP "CSV injection"; such a cell's value is then changed by that one character).
-- JSON Lines: one object per line, keys in field order, NULL as ``null``, non-ASCII as is; the
-  line separators U+0085, U+2028 and U+2029 are written as ``\\u`` escapes so that any line
-  splitter sees one record per line.
 - WARC: a ``warcinfo`` record, then one ``response`` record per stored page (WARC/1.0, written by
   warcio, which adds the block and payload digests).
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
-import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
 from http import HTTPStatus
 from importlib.metadata import version
 from io import BytesIO
@@ -39,7 +30,6 @@ from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 from archiver import __version__
 from archiver.errors import UnknownFieldError
 from archiver.items import RawPage
-from archiver.plan import parse_instant
 
 DEFAULT_FIELDS: Final = (
     "id", "url", "title", "category", "trend_status", "published_at", "published_local",
@@ -60,8 +50,6 @@ RENAMED_HEADERS: Final = ("content-encoding", "transfer-encoding")
 ORIGINAL_PREFIX: Final = "X-Archive-Orig-"
 """The prefix of a renamed header (the convention pywb and other replay tools use)."""
 
-_LINE_BREAKS: Final = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
 
 class ByteSink(Protocol):
     """Where the writers write: a binary stream (a file, ``sys.stdout.buffer``, a GzipFile)."""
@@ -71,32 +59,6 @@ class ByteSink(Protocol):
 
     def flush(self) -> None:
         """Push buffered bytes on."""
-
-
-class _Utf8Sink:
-    """A text view of a ByteSink for the csv module: each ``write`` encodes as UTF-8."""
-
-    def __init__(self, out: ByteSink) -> None:
-        self.out = out
-
-    def write(self, text: str, /) -> int:
-        return self.out.write(text.encode("utf-8"))
-
-
-def utc_bound(text: str) -> str:
-    """A ``--since``/``--until`` value as the archive's UTC form ``YYYY-MM-DDTHH:MM:SSZ``.
-
-    Takes a date (``2024-01-31``: its midnight UTC) or an ISO 8601 time (an offset is converted,
-    none means UTC). A fraction of a second rounds up to the next second, so that comparing the
-    archive's whole-second timestamps as text keeps since inclusive and until exclusive.
-    Raises ValueError for anything else.
-    """
-    instant = parse_instant(text)
-    if instant is None:
-        raise ValueError(f"expected a date like 2024-01-31 or an ISO 8601 time, got {text!r}")
-    if instant.microsecond:
-        instant = instant.replace(microsecond=0) + timedelta(seconds=1)
-    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_fields(text: str, columns: Sequence[str]) -> tuple[str, ...]:
@@ -110,18 +72,6 @@ def parse_fields(text: str, columns: Sequence[str]) -> tuple[str, ...]:
     if not all(names):
         raise UnknownFieldError(f"--fields takes column names separated by commas, got {text!r}")
     return names
-
-
-def utc_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
-    """``--since`` and ``--until`` through ``utc_bound`` (None stays None).
-
-    Raises ValueError for a malformed value or an until not later than since.
-    """
-    low = None if since is None else utc_bound(since)
-    high = None if until is None else utc_bound(until)
-    if low is not None and high is not None and high <= low:
-        raise ValueError(f"--until ({until}) must be later than --since ({since})")
-    return low, high
 
 
 def check_options(fmt: str, *, fields: str | None, excel: bool, output: str, db_path: str) -> None:
@@ -140,57 +90,6 @@ def check_options(fmt: str, *, fields: str | None, excel: bool, output: str, db_
         raise ValueError(f"cannot write {output}: it is a directory")
     if Path(output).resolve() == Path(db_path).resolve():
         raise ValueError(f"cannot export into the archive itself ({output})")
-
-
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-"""The first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
-
-
-def neutralise_formula(value: object) -> object:
-    """``value`` with ``'`` prefixed when it is text starting with one of FORMULA_STARTS (a
-    spreadsheet then shows the text instead of running it); anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def write_csv(
-    rows: Iterable[Mapping[str, object]],
-    fields: Sequence[str],
-    out: ByteSink,
-    *,
-    bom: bool = False,
-    neutralise_formulas: bool = False,
-) -> int:
-    """Rows as RFC 4180 CSV (UTF-8, header row, ``\\r\\n``) on ``out``; return the row count.
-
-    bom: start with a UTF-8 byte order mark. neutralise_formulas: text cells that a spreadsheet
-    would run as a formula get a ``'`` in front (``neutralise_formula``); otherwise every value
-    is written exactly.
-    """
-    sink = _Utf8Sink(out)
-    if bom:
-        sink.write("\ufeff")
-    writer = csv.writer(sink, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(fields)
-    count = 0
-    for row in rows:
-        values = ["" if row[name] is None else row[name] for name in fields]
-        if neutralise_formulas:
-            values = [neutralise_formula(value) for value in values]
-        writer.writerow(values)
-        count += 1
-    return count
-
-
-def write_jsonl(rows: Iterable[Mapping[str, object]], fields: Sequence[str], out: ByteSink) -> int:
-    """Rows as JSON Lines (UTF-8, one object per line, keys in ``fields`` order); return the count."""
-    count = 0
-    for row in rows:
-        line = json.dumps({name: row[name] for name in fields}, ensure_ascii=False)
-        out.write(line.translate(_LINE_BREAKS).encode("utf-8") + b"\n")
-        count += 1
-    return count
 
 
 def pages_between(pages: Iterable[RawPage], since: str | None, until: str | None) -> Iterator[RawPage]:

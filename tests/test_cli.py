@@ -33,12 +33,6 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert len(result.output.splitlines()) > 3
 
 
-def test_readme_documents_every_command() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    for path in all_commands(cli):
-        assert f"archiver {' '.join(path)}" in readme, path
-
-
 def test_unknown_command_is_usage_error() -> None:
     result = CliRunner().invoke(cli, ["frobnicate"])
     assert result.exit_code == 2

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from archiver.cli import aligned_table, cli, parse_share
+from archiver.cli import cli, parse_share
 from archiver.store import Archive, fts_query, is_fts_syntax, quote_words
 from tests.test_query import BASE, T1, T2, link, make_item, make_page, url
 
@@ -170,11 +170,6 @@ def test_runs_table_is_aligned_and_other_formats_parse(archive_path: Path) -> No
     assert [json.loads(line)["items_new"] for line in lines] == [3]
     rows = list(csv.DictReader(io.StringIO(invoke("runs", "--db", db, "--format", "csv").stdout)))
     assert rows[0]["finish_reason"] == "finished"
-
-
-def test_aligned_table() -> None:
-    text = aligned_table([{"a": 1, "b": "xy"}, {"a": 100, "b": None}], ["a", "b"])
-    assert text.splitlines() == ["  a  b", "---  --", "  1  xy", "100"]
 
 
 # --- 10: extract ----------------------------------------------------------------------------

@@ -42,8 +42,9 @@ from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
 from archiver.article import MIN_BODY_WORDS
-from archiver.cli import cli, date_bound
+from archiver.cli import cli
 from archiver.clock import iso_utc
+from archiver.dates import parse_bound as date_bound
 from archiver.errors import SearchQueryError
 from archiver.extract import build_item, decode_page
 from archiver.items import ArticleItem, RawPage

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from archiver import store
-from archiver.cli import SEARCH_COLUMNS, cli, date_bound
+from archiver.cli import SEARCH_COLUMNS, cli
 from archiver.errors import ArchiveError
 from archiver.items import ArticleItem, RawPage, RelatedLink
 from archiver.report import bar_chart_svg
@@ -185,17 +185,6 @@ def test_search_cli_bad_dates_are_usage_errors(
     result = invoke("search", "analysis", "--db", str(known[0]), *options)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-
-
-def test_date_bound() -> None:
-    assert date_bound("2016") == "2016-01-01T00:00:00Z"
-    assert date_bound("2016-12") == "2016-12-01T00:00:00Z"
-    assert date_bound("2016-02-29") == "2016-02-29T00:00:00Z"
-    assert date_bound(" 2016-11-07T10:41:00+03:00 ") == "2016-11-07T07:41:00Z"
-    assert date_bound("2016-11-07T07:41:00.5Z") == "2016-11-07T07:41:00Z"
-    for bad in ("2016-13", "2017-02-29", "16", "yesterday", ""):
-        with pytest.raises(ValueError):
-            date_bound(bad)
 
 
 def test_search_json_is_one_array_and_jsonl_one_object_a_line(
