@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
-import json
 import sqlite3
 import sys
 import time
@@ -1120,7 +1119,7 @@ def extract(files: tuple[str, ...], url: str | None, now: str | None, tz: str) -
         not_article_check(record, data)
         if record["reject_reasons"]:
             rejected += 1
-        click.echo(json.dumps(record, ensure_ascii=False))
+        write_jsonl([record], list(record), sys.stdout)  # one JSON Lines row per page
     if bad:
         sys.exit(EXIT_USAGE)
     if rejected:
