@@ -957,8 +957,7 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
     """
     from archiver import export as exporting
 
-    ordered_bounds(since, until)
-    low, high = since, until
+    ordered_bounds(since, until)  # both already YYYY-MM-DDTHH:MM:SSZ (date_option)
     try:
         exporting.check_options(fmt, fields=fields, excel=excel, output=output, db_path=db_path)
     except ValueError as exc:
@@ -969,7 +968,7 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
     with open_archive(db_path, readonly=True, time_limit=time_limit) as archive:
         try:
             if fmt == "warc":
-                pages = exporting.pages_between(archive.iter_pages(on_error=skipped.append), low, high)
+                pages = exporting.pages_between(archive.iter_pages(on_error=skipped.append), since, until)
                 with exporting.open_output(output) as out:
                     name = "" if output == "-" else Path(output).name
                     count = exporting.write_warc(pages, out, gzip=gzipped, filename=name)
@@ -979,7 +978,7 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
                     exporting.DEFAULT_FIELDS if fields is None
                     else exporting.parse_fields(fields, archive.article_columns())
                 )
-                rows = archive.iter_articles(since=low, until=high, fields=names)
+                rows = archive.iter_articles(since=since, until=until, fields=names)
                 with exporting.open_output(output, gzip_stream=gzipped) as out:
                     if fmt == "csv":
                         count = write_csv(

@@ -3,6 +3,7 @@ and refuse the same way."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,19 @@ def test_every_command_refuses_until_before_since_the_same_way(empty_archive: Pa
 def test_every_form_is_taken_by_search_and_export(empty_archive: Path, command: str, since: str) -> None:
     result = CliRunner().invoke(cli, [*COMMANDS[command], "--db", str(empty_archive), "--since", since])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("module", ["dates", "output"])
+def test_the_output_and_date_layers_are_leaves(module: str) -> None:
+    """archiver.dates and archiver.output import nothing of the project (so that any layer may
+    use them) and no click (they are the library's, not only the command line's)."""
+    path = Path(__file__).resolve().parent.parent / "archiver" / f"{module}.py"
+    imported = {
+        name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        for name in (
+            [node.module or ""] if isinstance(node, ast.ImportFrom)
+            else [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        )
+    }
+    assert not {name for name in imported if name.split(".")[0] in ("archiver", "click")}, imported
