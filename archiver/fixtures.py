@@ -5,8 +5,9 @@ input beside the output it must give):
 
 - ``page.html``: the page's bytes as received (not decoded);
 - ``meta.json``: ``url`` and ``fetched_at`` (ISO 8601 UTC) of the fetch; ``content_type`` (the
-  response's, when it names one); ``template``: the template version the page must be recognised
-  as; ``kind: listing`` for a listing page; ``note``: free text for the reader;
+  response's, when it is not DEFAULT_CONTENT_TYPE; null when it had none); ``template``: the
+  template version the page must be recognised as; ``kind: listing`` for a listing page;
+  ``note``: free text for the reader;
 - ``expected.json``: the whole record of the page object (``ArticleFields`` with the page's
   ``url``, or ``ListingLinks`` with it for a listing);
 - ``pipeline.json`` (article pages only): the whole record after normalisation and validation,
@@ -46,14 +47,15 @@ CASE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 def load_case(case: Path) -> tuple[RawPage, dict[str, Any]]:
-    """The saved page of the case folder ``case`` (status 200, its meta's Content-Type) and its
-    meta.json."""
+    """The saved page of the case folder ``case`` (status 200; its meta's Content-Type: the
+    default when it names none, no header when it is null) and its meta.json."""
     meta: dict[str, Any] = json.loads((case / META).read_text(encoding="utf-8"))
+    content_type = meta.get("content_type", DEFAULT_CONTENT_TYPE)  # null: the response had none
     page = RawPage(
         url=meta["url"],
         fetched_at=meta["fetched_at"],
         status=200,
-        headers={"Content-Type": [meta.get("content_type") or DEFAULT_CONTENT_TYPE]},
+        headers={"Content-Type": [content_type]} if content_type else {},
         body=(case / PAGE).read_bytes(),
     )
     return page, meta
@@ -141,7 +143,7 @@ def save_case(
     meta: dict[str, Any] = {"url": page.url, "fetched_at": page.fetched_at}
     content_type = next((values[0] for key, values in page.headers.items()
                          if key.lower() == "content-type" and values), None)
-    if content_type and content_type != DEFAULT_CONTENT_TYPE:
+    if content_type != DEFAULT_CONTENT_TYPE:  # None: the page is decoded by its own markup
         meta["content_type"] = content_type
     got = outputs(page, meta)
     meta["template"] = got[EXPECTED]["template"]

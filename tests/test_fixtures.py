@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from archiver.cli import cli
 from archiver.errors import FixtureError
-from archiver.extract import process_page
+from archiver.extract import process_page, record
 from archiver.fixtures import (
     EXPECTED,
     IGNORED_KEYS,
@@ -102,6 +102,27 @@ def test_a_case_is_saved_by_page_id_and_keeps_the_page_bytes(archive: Archive, d
     case, got = save_case(archive, "rejected", page_id=page_id, dest=dest)
     assert (case / PAGE).read_bytes() == SHORT
     assert got[PIPELINE]["reject_reasons"]  # a rejected page is a case too: the outputs say why
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"content-type": ["text/html; charset=windows-1251"]}], ids=["meta-charset", "header"]
+)
+def test_a_case_decodes_its_page_as_the_crawl_did(
+    tmp_path: Path, dest: Path, site: ReplicaSite, headers: dict[str, list[str]]
+) -> None:
+    stored = replica_page(site, "drupal")
+    text = stored.body.decode().replace('<meta charset="utf-8">', '<meta charset="windows-1251">', 1)
+    text = text.replace("</h1>", " — Мінск</h1>", 1)  # not ASCII: a wrong decoding would show
+    page = RawPage(stored.url, FETCHED, 200, headers, text.encode("cp1251", "xmlcharrefreplace"))
+    crawled = record(process_page(page))
+    assert "Мінск" in crawled["title"]
+    with Archive(tmp_path / "cp1251.db").open() as archive:
+        archive.store_items([process_page(page)], run_id=None, seen_at=FETCHED)
+        case, got = save_case(archive, "cp1251", url=page.url, dest=dest)
+    meta = json.loads((case / META).read_text(encoding="utf-8"))
+    assert meta["content_type"] == (headers["content-type"][0] if headers else None)
+    assert got[PIPELINE] == crawled
+    assert outputs(*load_case(case)) == got
 
 
 def test_a_case_is_not_overwritten_without_force(archive: Archive, dest: Path, site: ReplicaSite) -> None:
