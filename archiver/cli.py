@@ -1382,6 +1382,42 @@ def replica_serve(  # noqa: PLR0917 (click passes options as keywords)
         click.echo("stopped", err=True)
 
 
+
+# --- golden fixtures ---------------------------------------------------------------------------
+@cli.group()
+def fixture() -> None:
+    """Golden test cases from stored pages (docs/fixtures.md)."""
+
+
+@fixture.command("save")
+@db_option
+@click.argument("url", required=False)
+@click.option("--page-id", type=click.IntRange(1), default=None, help="A stored page's id (pages.id).")
+@click.option("--case", "name", required=True, help="The case's folder name, e.g. weekly-en-2025-redesign.")
+@click.option("--dir", "dest", default="tests/fixtures/pages", show_default=True,
+              type=click.Path(file_okay=False), help="Where the cases live.")
+@click.option("--force", is_flag=True, help="Replace the case if it exists.")
+def fixture_save(  # noqa: PLR0917 (click passes options as keywords)
+    db_path: str, url: str | None, page_id: int | None, name: str, dest: str, force: bool
+) -> None:
+    """Save a stored page (URL, or --page-id N) as the golden case DIR/CASE.
+
+    Writes page.html, meta.json (URL, fetch time, template) and the outputs the code gives now
+    (expected.json, pipeline.json); `pytest --update-goldens` rewrites the outputs after a
+    deliberate change. Exit 0 saved; 1 saved, but validation rejects the page (the reasons on
+    stderr); 2 no such page, the case exists (without --force), or bad usage.
+    """
+    from archiver.fixtures import PIPELINE, save_case
+
+    if (url is None) == (page_id is None):
+        raise click.UsageError("give a URL or --page-id N (one of them)")
+    with open_archive(db_path, readonly=True) as archive:
+        case, got = save_case(archive, name, url=url, page_id=page_id, dest=Path(dest), force=force)
+    click.echo(f"saved {case}", err=True)
+    if reasons := got[PIPELINE]["reject_reasons"]:
+        click.echo(f"validation rejects the page: {'; '.join(reasons)}", err=True)
+        sys.exit(EXIT_FAILURES)
+
 def main() -> None:
     """Entry point of the ``archiver`` console script."""
     cli()

@@ -56,8 +56,10 @@ class SearchQueryError(ArchiverError, ValueError):
     """Raised by archiver.store.Archive.search when the query is not valid FTS5 syntax."""
 
 
-class ExtractionError(ArchiverError):
-    """Raised by archiver.pages when a response is not an article page at all."""
+class FixtureError(ArchiverError, ValueError):
+    """Raised by archiver.fixtures when a golden case cannot be saved: the archive holds no such
+    page, the case name is not a plain folder name, the case exists (and ``force`` is not set),
+    or the destination folder is missing; the CLI reports it as one line, exit 2."""
 
 
 class ArchiveInUseError(ArchiverError):

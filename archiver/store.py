@@ -1942,6 +1942,31 @@ class Archive:
             return None
         return _decode_body(bytes(row[2]), row[3], int(row[0]), str(row[1]))
 
+    def page(self, page_id: int) -> RawPage | None:
+        """The stored page with pages.id ``page_id``, decompressed (PageUnreadableError as in
+        ``iter_pages``); None when there is none."""
+        self._restart_clock()
+        row = self.db.execute(
+            "SELECT url, fetched_at, status, headers, body, encoding FROM pages WHERE id = ?", (page_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        url, fetched_at, status, headers, body, encoding = row
+        return RawPage(url=url, fetched_at=fetched_at, status=int(status), headers=json.loads(headers),
+                       body=_decode_body(bytes(body), encoding, page_id, url))
+
+    def page_id_of(self, url: str) -> int | None:
+        """The pages.id of the page ``url`` names: the current page of the article seen under it
+        (``find_article_id``), else the latest page fetched at exactly ``url`` (e.g. a rejected
+        one); None when there is none."""
+        article_id = self.find_article_id(url)
+        row = self.db.execute(
+            "SELECT page_id FROM articles WHERE id = ? AND page_id IS NOT NULL", (article_id,)
+        ).fetchone() or self.db.execute(
+            "SELECT id FROM pages WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1", (url,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def search(
         self,
         query: str,

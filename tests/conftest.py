@@ -57,11 +57,12 @@ def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--update-goldens``: rewrite the golden outputs (tests/fixtures/pages/*/expected.json) from
-    what the code produces now, after a deliberate change; read the diff before committing."""
+    """``--update-goldens``: rewrite the golden outputs (tests/fixtures/pages/<case>/expected.json
+    and pipeline.json, archiver.fixtures.write_outputs) from what the code produces now, after a
+    deliberate change; read the diff before committing."""
     parser.addoption(
         "--update-goldens", action="store_true", default=False,
-        help="rewrite tests/fixtures/pages/*/expected.json from the current output",
+        help="rewrite tests/fixtures/pages/*/{expected,pipeline}.json from the current output",
     )
 
 

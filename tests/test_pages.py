@@ -1,26 +1,29 @@
-"""Golden tests: saved pages under tests/fixtures/pages/<case>/ through the page objects.
+"""Golden tests: saved pages under tests/fixtures/pages/<case>/ through the page objects and the
+pipeline (the layout: archiver/fixtures.py, docs/fixtures.md).
 
 Each case folder holds ``page.html`` (the saved page), ``meta.json`` (its URL and fetch time;
 ``kind: listing`` for a listing page; ``template``: the template version it must be recognised
-as) and ``expected.json``: the WHOLE record the page object gives (every key of ArticleFields,
-``sources`` and ``template`` included, or every key of ListingLinks), compared whole but for
-IGNORED_KEYS. ``pytest tests/test_pages.py --update-goldens`` rewrites expected.json after a
-deliberate change (read the diff). The seed cases also hold ``pipeline.json``: keys of the record
-after normalisation (archiver.extract.record) that must stay as they are.
+as), ``expected.json``: the WHOLE record the page object gives (every key of ArticleFields,
+``sources`` and ``template`` included, or every key of ListingLinks) and, for an article,
+``pipeline.json``: the WHOLE record after normalisation and validation (archiver.extract.record).
+Both are compared whole but for archiver.fixtures.IGNORED_KEYS. ``archiver fixture save`` makes
+a case from a stored page; ``pytest tests/test_pages.py --update-goldens`` rewrites the outputs
+after a deliberate change (read the diff). ``$ARCHIVER_GOLDEN_DIR`` points the golden test at
+other cases (the fixture tests use it).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from archiver.extract import process_page, record
+from archiver.extract import process_page
+from archiver.fixtures import compared, load_case, outputs, write_outputs
 from archiver.items import RawPage
 from archiver.pages import belarusinfocus, patterns
 from archiver.pages.belarusinfocus import (
@@ -39,62 +42,31 @@ from archiver.pages.belarusinfocus import (
 from archiver.pages.site import canonical_article_url, is_site_host, trend_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
-CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
-IGNORED_KEYS: frozenset[str] = frozenset()
-"""Keys of a golden record not compared (none today: add one only with the reason beside it)."""
-
-
-def load_case(case: Path) -> tuple[RawPage, dict[str, Any]]:
-    meta = json.loads((case / "meta.json").read_text())
-    page = RawPage(
-        url=meta["url"],
-        fetched_at=meta["fetched_at"],
-        status=200,
-        headers={"Content-Type": [meta.get("content_type", "text/html; charset=utf-8")]},
-        body=(case / "page.html").read_bytes(),
-    )
-    return page, meta
-
-
-def page_record(case: Path) -> dict[str, Any]:
-    """What the page objects make of the case's page: ArticleFields or ListingLinks, as a dict."""
-    page, meta = load_case(case)
-    html = page.body.decode()
-    if meta.get("kind") == "listing":
-        return {"url": page.url, **asdict(ListingPage(page.url, html).links())}
-    return {"url": page.url, **asdict(ArticlePage(page.url, html, fetched_at=page.fetched_at).fields())}
+GOLDEN_DIR = Path(os.environ.get("ARCHIVER_GOLDEN_DIR") or FIXTURES)
+CASES = sorted(p for p in GOLDEN_DIR.iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_page(case: Path, update_goldens: bool) -> None:
-    got = page_record(case)
-    golden = case / "expected.json"
-    if update_goldens:
-        golden.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(golden.read_text())
-    compared = {k: v for k, v in got.items() if k not in IGNORED_KEYS}
-    assert compared == {k: v for k, v in expected.items() if k not in IGNORED_KEYS}, case.name
-    _page, meta = load_case(case)
+    page, meta = load_case(case)
+    got = write_outputs(case) if update_goldens else outputs(page, meta)
+    for name, output in got.items():
+        golden = case / name
+        assert golden.exists(), f"{golden} is missing: --update-goldens writes it"
+        expected = json.loads(golden.read_text(encoding="utf-8"))
+        assert compared(output) == compared(expected), f"{case.name}/{name}"
     if "template" in meta:  # the template version the page was saved as
-        assert got["template"] == meta["template"], case.name
+        fields = got["expected.json"]
+        assert fields["template"] == meta["template"], case.name
         template = next((t for t in TEMPLATES if t.name == meta["template"]), None)
         if template is not None:  # every field the template has selectors for came from them
-            own = {n: "selector" for n in got["sources"] if getattr(template, _ATTR.get(n, n), ())}
-            assert {k: v for k, v in got["sources"].items() if k in own} == own, got["sources"]
+            own = {n: "selector" for n in fields["sources"] if getattr(template, _ATTR.get(n, n), ())}
+            assert {k: v for k, v in fields["sources"].items() if k in own} == own, fields["sources"]
 
 
 _ATTR = {"published": "date", "trend_status": "status", "image_url": "image", "image_credit": "credit",
          "lead_html": "lead", "body_html": "body", "lang": "", "canonical": ""}
 """ArticleFields name -> Template attribute (names not listed are the same; "" none)."""
-
-
-@pytest.mark.parametrize("name", ["seed-drupal", "seed-plain"])
-def test_seed_pages_through_the_pipeline(name: str) -> None:
-    page, _meta = load_case(FIXTURES / name)
-    expected = json.loads((FIXTURES / name / "pipeline.json").read_text())
-    got = record(process_page(page))
-    for key, value in expected.items():
-        assert got[key] == value, f"{name}: field {key}"
 
 
 def test_at_least_the_seed_cases_exist() -> None:
