@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Final
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -58,6 +62,7 @@ def run_crawl(
         settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(BelarusInFocusSpider)
+        crawler.signals.connect(announce_stops, signal=signals.engine_started)
         bases = (base_url,) if isinstance(base_url, str) else tuple(base_url)
         mirrors = {"mirrors": ",".join(bases[1:])} if len(bases) > 1 else {}
         process.crawl(crawler, base_url=bases[0], full=full, since=since, **mirrors)
@@ -79,3 +84,29 @@ def run_crawl(
                     at=iso_utc(clock()),
                 )
     return int(code) if code is not None else 1
+
+
+STOP_NOTICES: Final = (
+    "Stopping after the pages in flight (Ctrl-C again to stop now; the archive keeps what is stored)",
+    "Stopping now (the archive keeps what is stored; the next run fetches the rest)",
+)
+"""What the first and the second Ctrl-C print on stderr, at once."""
+
+
+def announce_stops(notices: Sequence[str] = STOP_NOTICES, fd: int = 2) -> None:
+    """Make the SIGINT handler in place (Scrapy's, once the engine runs) do its work, then
+    write ``notices[0]`` to ``fd``; the handler it leaves for the next SIGINT is wrapped the
+    same way with ``notices[1:]``. A handler that is not a function (SIG_IGN) is left alone.
+
+    The notice is written with ``os.write``: a signal handler must not print to a stream the
+    interrupted code may be writing to."""
+    previous = signal.getsignal(signal.SIGINT)
+    if not notices or not callable(previous):
+        return
+
+    def notify(signum: int, frame: FrameType | None) -> None:
+        previous(signum, frame)
+        announce_stops(notices[1:], fd)
+        os.write(fd, f"{notices[0]}\n".encode())  # last: the next Ctrl-C meets the next notice
+
+    signal.signal(signal.SIGINT, notify)

@@ -40,7 +40,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.ScopeMiddleware": 45,
 }
 # A page larger than this is not an article: refuse it rather than fill memory (Scrapy: 1 GiB).
-# Article pages are about 50 KB; warn at 2 MiB (Scrapy: 32 MiB).
+# Article pages are about 50 KB; warn at 2 MiB (Scrapy: 32 MiB); sitemaps: ARCHIVER_SITEMAP_WARNSIZE.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # A chain longer than this is a loop or a misconfiguration (Scrapy follows 20).
@@ -58,7 +58,7 @@ ITEM_PIPELINES = {
     "archiver.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
-    "archiver.progress.Progress": 500,  # pages, items and rate while the crawl runs
+    "archiver.progress.Progress": 500,  # pages, totals, rate, ETA and items while the crawl runs
 }
 
 # --- archiver's own settings ---
@@ -75,3 +75,7 @@ ARCHIVER_RETRY_BACKOFF_MAX = 30.0  # seconds: the longest backoff between two re
 ARCHIVER_RETRY_AFTER_MAX = 120.0  # seconds: a longer Retry-After fails the page for this run
 ARCHIVER_MAX_LISTING_PAGES = 2000  # listing pages followed through one pager (a trap's cap)
 ARCHIVER_BARREN_PAGES = 2  # consecutive listing pages without a new article that end a pager
+# bytes: a sitemap is one file that grows with the site (about 160 bytes an article: 20,000
+# articles are 3 MiB, past DOWNLOAD_WARNSIZE on every run); warn only when it nears
+# DOWNLOAD_MAXSIZE, which refuses it (sent as the sitemap requests' download_warnsize meta)
+ARCHIVER_SITEMAP_WARNSIZE = 6 * 1024 * 1024

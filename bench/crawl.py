@@ -24,7 +24,7 @@ from common import crawl_cmd, header, run, verdict
 from archiver.replica import ReplicaServer, ReplicaSite
 
 TARGET = 0.7
-PROGRESS = re.compile(r"progress: (\d+) pages \(([\d.]+)/s\).* (\d+) s")
+PROGRESS = re.compile(r"progress: (\d+) pages \(([\d.]+)/min\)")
 
 
 def bare_spider(base_url: str) -> None:
@@ -90,7 +90,7 @@ def main() -> None:
         result, arch_wall = run(crawl_cmd(server.base_url, db))
         arch_requests = len(server.request_log)
         last = PROGRESS.findall(result.stderr)[-1]
-        arch_pages, arch_seconds = int(last[0]), int(last[0]) / float(last[1])
+        arch_pages, arch_seconds = int(last[0]), int(last[0]) / float(last[1]) * 60
         stored = result.stdout.strip().splitlines()[-3:]
     rows = (("bare spider", bare["pages"], bare_requests, bare_wall, bare["seconds"]),
             ("archiver crawl", arch_pages, arch_requests, arch_wall, arch_seconds))

@@ -1080,6 +1080,26 @@ class ListingPage:
                 found.setdefault(url, None)
         return list(found)
 
+    PAGER_CSS = "ul.pager, .pagination, .nav-links"
+
+    def page_count(self) -> int | None:
+        """How many pages the listing's pager has (None without a pager): the highest page it
+        names, in a link (Drupal's ``?page=N`` counts from 0; WordPress's ``?paged=N`` and
+        ``/page/N/`` from 1), a page number shown, or Drupal's ``N of M``."""
+        pager = self.sel.css(self.PAGER_CSS)
+        if not pager:
+            return None
+        highest = 0
+        for href in pager.css("a::attr(href)").getall():
+            highest = max(highest, _page_of_link(href))
+        for text in pager.css("::text").getall():
+            shown = collapse_ws(text)
+            if shown.isascii() and shown.isdigit() and len(shown) <= 9:
+                highest = max(highest, int(shown))
+            elif of := _PAGE_OF.fullmatch(shown):
+                highest = max(highest, int(of.group(1)))
+        return highest or None
+
     @staticmethod
     def _text_of(nodes: SelectorList[Selector]) -> str | None:
         text = collapse_ws(" ".join(nodes[:1].css("::text").getall())) if nodes else ""
@@ -1101,6 +1121,20 @@ class ListingPage:
             if value and value.strip():
                 return value.strip()
         return None
+
+
+_PAGE_OF: Final = re.compile(r"[0-9]+ of ([0-9]{1,9})")
+_PAGE_LINK: Final = re.compile(r"[?&](page|paged)=([0-9]{1,9})(?:&|$)|/page/([0-9]{1,9})/?$")
+
+
+def _page_of_link(href: str) -> int:
+    """The page a pager link leads to, counted from 1 (0: not a page link)."""
+    found = _PAGE_LINK.search(href.split("#", 1)[0].strip())
+    if found is None:
+        return 0
+    if found.group(1) == "page":  # Drupal: ?page=0 is the first page
+        return int(found.group(2)) + 1
+    return int(found.group(2) or found.group(3))
 
 
 def _hosts_of(url: str, hosts: Iterable[str] | None) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from archiver.lock import RunLock
 from archiver.middlewares import EXPECT_BODY, GAVE_UP
 from archiver.normalise import canonical_url, parse_period, parse_published
 from archiver.pages.belarusinfocus import (
+    ListingLinks,
     ListingPage,
     feed_entries,
     sitemap_links,
@@ -175,7 +176,8 @@ class BelarusInFocusSpider(scrapy.Spider):
             yield self.listing_request(f"{base}/")
             yield scrapy.Request(f"{base}/feed/", callback=self.parse_feed, errback=self.optional)
             yield scrapy.Request(
-                f"{base}/sitemap.xml", callback=self.parse_sitemap, errback=self.no_sitemap
+                f"{base}/sitemap.xml", callback=self.parse_sitemap, errback=self.no_sitemap,
+                meta={"download_warnsize": self.sitemap_warnsize},
             )
 
     @property
@@ -196,10 +198,17 @@ class BelarusInFocusSpider(scrapy.Spider):
     def _parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         plan = self.current_plan
         self.start_points_fetched += 1
+        self._count("archiver/listing_pages_done")
         text = _text(response)
-        links = self.without_bad_links(
-            response.url, text, lambda t: ListingPage(response.url, t, self.base_urls).links()
-        )
+
+        def read(t: str) -> tuple[ListingLinks, int | None]:
+            page = ListingPage(response.url, t, self.base_urls)
+            return page.links(), page.page_count()
+
+        links, pages = self.without_bad_links(response.url, text, read)
+        depth, barren = response.meta.get(PAGER_DEPTH, (0, 0))
+        if depth == 0 and plan.walks_everything and self.since is None:  # the progress line's total
+            self._count("archiver/listing_pages_planned", min(pages or 1, self.max_listing_pages))
         shown = {
             self.article_key(url): self.shown_date(links.dates.get(url))
             or self.shown_week(links.periods.get(url))
@@ -217,7 +226,6 @@ class BelarusInFocusSpider(scrapy.Spider):
         next_page = self.on_same_host(links.next_page) if links.next_page else None
         if not next_page or not plan.follow_next_page(shown):
             return
-        depth, barren = response.meta.get(PAGER_DEPTH, (0, 0))
         barren = 0 if new else barren + 1
         if barren >= self.barren_pages or depth + 1 >= self.max_listing_pages:
             self._count("archiver/pager_stopped")
@@ -249,6 +257,11 @@ class BelarusInFocusSpider(scrapy.Spider):
         """The most a gzipped sitemap or feed may inflate to: DOWNLOAD_MAXSIZE (bytes)."""
         return self.settings.getint("DOWNLOAD_MAXSIZE", 8 * 1024 * 1024) or 8 * 1024 * 1024
 
+    @property
+    def sitemap_warnsize(self) -> int:
+        """ARCHIVER_SITEMAP_WARNSIZE (bytes): a sitemap grows with the site, past DOWNLOAD_WARNSIZE."""
+        return self.settings.getint("ARCHIVER_SITEMAP_WARNSIZE", 6 * 1024 * 1024)
+
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the wanted articles of the sitemap (by ``lastmod``), and nested sitemaps.
 
@@ -269,7 +282,8 @@ class BelarusInFocusSpider(scrapy.Spider):
         for url in nested:  # on the host that names it: each host's sitemap lists its own URLs
             joined = _joined(response.url, url) or ""
             if self.scope.place(joined) is not None:
-                yield scrapy.Request(joined, callback=self.parse_sitemap, errback=self.optional)
+                yield scrapy.Request(joined, callback=self.parse_sitemap, errback=self.optional,
+                                     meta={"download_warnsize": self.sitemap_warnsize})
         if not entries and not nested:
             yield from self.recheck_recent()
 
@@ -357,6 +371,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             self.fail_page(placed, f"URL too long ({len(placed)} characters, at most "
                            f"{URL_LENGTH_LIMIT}): not requested", None)
             return
+        self._count("archiver/articles_planned")
         yield self.article_request(placed, action)
 
     def listing_request(self, url: str, depth: tuple[int, int] = (0, 0)) -> scrapy.Request:
@@ -368,6 +383,7 @@ class BelarusInFocusSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> None:
         """A listing page could not be fetched: record it as failed (the run exits 1)."""
         reason, status = describe_failure(failure)
+        self._count("archiver/listing_pages_done")
         self.listing_failures += 1
         self._count("archiver/listing_failures")
         self.fail_page(_request_url(failure), f"listing page: {reason}", status)
@@ -410,6 +426,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         ``www.`` or the other scheme: one row). A page that cannot be read (a JSON body, JSON-LD
         too deep to parse, ...) is a reject with the reason, its raw page kept."""
         url = self.article_key(response.url)
+        self._count("archiver/articles_done")
         meta = response.request.meta if response.request is not None else {}
         for source in meta.get("redirect_urls", ()):  # a redirect's sources
             self.note_url(url, source)
@@ -482,6 +499,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         A page that robots.txt forbids is not a failure: it is counted and left alone.
         """
         url = _request_url(failure)
+        self._count("archiver/articles_done")
         reason, status = describe_failure(failure)
         if reason == ROBOTS_FORBIDDEN:
             if self.crawler.stats is not None:
