@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from archiver.errors import ArchiveInUseError, ArchiverError, PageUnreadableError
+from archiver.errors import ArchiveInUseError, ArchiverError, PageUnreadableError, shown
 from archiver.health import RunHealth, describe, problems
-from archiver.store import DEFAULT_TIME_LIMIT_S, MAX_PAGE_BYTES, Archive, archive_error, shown
+from archiver.store import DEFAULT_TIME_LIMIT_S, MAX_PAGE_BYTES, Archive, archive_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
