@@ -380,7 +380,7 @@ def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> 
         plot = Path(db_path).with_suffix(".svg")
         statuses = archive.status_by_month()
         months = archive.articles_by_month()
-    from archiver.report import write_plot
+    from archiver.query.report import write_plot
 
     try:
         write_plot(plot, months, statuses=statuses)
@@ -810,7 +810,7 @@ def write_csv(rows: Sequence[dict[str, Any]], fieldnames: Sequence[str] | None =
 
 def plot_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Check the ``--plot`` file name's ending before anything is read."""
-    from archiver.report import check_plot_path
+    from archiver.query.report import check_plot_path
 
     if value is not None:
         try:
@@ -861,7 +861,7 @@ def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> N
             *(f"ALERT {problem}" for problem in problems(health)),
         ]
     if plot_path:
-        from archiver.report import write_plot
+        from archiver.query.report import write_plot
 
         try:
             write_plot(Path(plot_path), months, statuses=statuses)
@@ -999,7 +999,7 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
     value exact; --excel neutralises text a spreadsheet would run as a formula. A stored page
     that inflates past 8 MiB (or is damaged) is left out of a WARC, named on stderr, exit 1.
     """
-    from archiver import export as exporting
+    from archiver.query import export as exporting
 
     try:
         low, high = exporting.utc_bounds(since, until)
@@ -1063,8 +1063,8 @@ def serve(db_path: str, host: str, port: int, metadata_path: str | None) -> None
     per_month and per_year. Read-only: a crawl may write to the archive meanwhile. Needs the
     optional dependency: pip install -e '.[serve]'.
     """
-    from archiver import serve as serving
-    from archiver.datasette_meta import database_name, metadata_json
+    from archiver.query import serve as serving
+    from archiver.query.datasette_meta import database_name, metadata_json
 
     if metadata_path is not None:
         text = metadata_json(database_name(db_path))
