@@ -127,7 +127,6 @@ class ArchiveConnection:
         self._deadline = float("inf")
         self._db: Database | None = None
 
-    # --- connection ---------------------------------------------------------------------------
     def open(self, *, readonly: bool = False, verify: bool = False) -> Self:
         """Connect, set the pragmas and bring the schema up to date (not when ``readonly``).
 

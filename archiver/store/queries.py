@@ -120,7 +120,7 @@ FTS_SYNTAX_HINT: Final = (
 """Appended to the message of a SearchQueryError."""
 
 _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-
+"""A lone UTF-16 surrogate: undecodable bytes in argv (``surrogateescape``)."""
 
 _UTC_SECOND: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 """An instant as the archive stores it: UTC to the second, ``YYYY-MM-DDTHH:MM:SSZ``."""

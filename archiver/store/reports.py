@@ -62,7 +62,6 @@ EXAMPLE_QUERIES: Final = (
 """(title, SQL) of the example queries shown by ``archiver demo`` and in docs/schema.md."""
 
 
-
 class MonthCount(NamedTuple):
     """One row of the ``articles_by_month`` view."""
 
@@ -80,7 +79,6 @@ class StatusCount(NamedTuple):
     better: int
     worse: int
     unchanged: int
-
 
 
 class ArchiveReports(ArchiveConnection):

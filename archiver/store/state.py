@@ -16,7 +16,6 @@ from archiver.store.schema import date_key
 class CrawlState(ArchiveConnection):
     """The crawl-state reads of ``archiver.store.Archive``."""
 
-    # --- crawl state ------------------------------------------------------------------------
     def crawl_state(self) -> dict[str, KnownArticle]:
         """Every archived article's URL with what an incremental crawl plan needs of it, and
         every other URL an article was seen under (``article_urls``: no date, no validators).

@@ -134,7 +134,6 @@ def _lacks(values: Sequence[object]) -> bool:
     return all(value is None or value == "" for value in values)
 
 
-
 class ArchiveWrites(ArchiveConnection):
     """The writes of ``archiver.store.Archive``."""
 
