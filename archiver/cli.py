@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 import click
 
 from archiver.dates import DATE_FORMS, check_order, parse_bound
-from archiver.errors import ArchiveInUseError, ArchiverError, PageUnreadableError
+from archiver.errors import ArchiveInUseError, ArchiverError, PageUnreadableError, shown
 from archiver.health import RunHealth, describe, problems
 from archiver.output import ROW_FORMATS, Utf8Sink, write_csv, write_document, write_jsonl, write_rows
-from archiver.store import DEFAULT_TIME_LIMIT_S, MAX_PAGE_BYTES, Archive, archive_error, shown
+from archiver.store import DEFAULT_TIME_LIMIT_S, MAX_PAGE_BYTES, Archive, archive_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -393,7 +393,7 @@ def demo(db_path: str, articles: int, seed: int, overrides: tuple[str, ...]) -> 
         plot = Path(db_path).with_suffix(".svg")
         statuses = archive.status_by_month()
         months = archive.articles_by_month()
-    from archiver.report import write_plot
+    from archiver.query.report import write_plot
 
     try:
         write_plot(plot, months, statuses=statuses)
@@ -741,7 +741,7 @@ def show(db_path: str, key: str, raw_html: bool, fmt: str, time_limit: float) ->
 
 def plot_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Check the ``--plot`` file name's ending before anything is read."""
-    from archiver.report import check_plot_path
+    from archiver.query.report import check_plot_path
 
     if value is not None:
         try:
@@ -795,7 +795,7 @@ def stats(db_path: str, fmt: str, plot_path: str | None, time_limit: float) -> N
             *(f"ALERT {problem}" for problem in problems(health)),
         ]
     if plot_path:
-        from archiver.report import write_plot
+        from archiver.query.report import write_plot
 
         try:
             write_plot(Path(plot_path), months, statuses=statuses)
@@ -955,7 +955,7 @@ def export(  # noqa: PLR0917 (click passes options as keywords)
     value exact; --excel neutralises text a spreadsheet would run as a formula. A stored page
     that inflates past 8 MiB (or is damaged) is left out of a WARC, named on stderr, exit 1.
     """
-    from archiver import export as exporting
+    from archiver.query import export as exporting
 
     ordered_bounds(since, until)  # both already YYYY-MM-DDTHH:MM:SSZ (date_option)
     try:
@@ -1019,8 +1019,8 @@ def serve(db_path: str, host: str, port: int, metadata_path: str | None) -> None
     per_month and per_year. Read-only: a crawl may write to the archive meanwhile. Needs the
     optional dependency: pip install -e '.[serve]'.
     """
-    from archiver import serve as serving
-    from archiver.datasette_meta import database_name, metadata_json
+    from archiver.query import serve as serving
+    from archiver.query.datasette_meta import database_name, metadata_json
 
     if metadata_path is not None:
         text = metadata_json(database_name(db_path))

@@ -82,7 +82,7 @@ def schema_reference() -> str:
     """docs/schema.md's column reference: each table and view of a fresh archive (in creation
     order) with its columns (declared type, NOT NULL, primary key) and their meaning, then its
     indexes."""
-    from archiver.datasette_meta import TABLES
+    from archiver.query.datasette_meta import TABLES
     from archiver.store import SCHEMA_VERSION, Archive
 
     lines = [

@@ -1,4 +1,5 @@
-"""The project's exceptions: each docstring says where it is raised."""
+"""The project's exceptions (each docstring says where it is raised), and ``shown``: how their
+messages quote a value."""
 
 from __future__ import annotations
 
@@ -88,3 +89,8 @@ class ArchiveInUseError(ArchiverError):
 class UnknownFieldError(ArchiverError, ValueError):
     """Raised by archiver.store.Archive.iter_articles when a requested field is not a column of
     ``articles`` (or is named twice); the CLI reports it as a usage error (exit 2)."""
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """``repr(text)`` for a one-line message, cut after ``limit`` characters of text (``…``)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text)} characters)"

@@ -135,3 +135,14 @@ class Failed(NamedTuple):
     url: str
     reason: str
     status: int | None
+
+
+class KnownArticle(NamedTuple):
+    """What the crawl plan needs to know of an archived article (all ISO 8601 UTC or None), as
+    ``archiver.store.Archive.crawl_state`` reads it."""
+
+    published_at: str | None
+    last_seen_at: str
+    etag: str | None
+    last_modified: str | None
+    """The ``Last-Modified`` header as the server sent it (an HTTP date)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final, Literal
 
-from archiver.store import KnownArticle
+from archiver.items import KnownArticle
 
 Mode = Literal["full", "incremental", "resume"]
 

@@ -22,12 +22,12 @@ import pytest
 from click.testing import CliRunner
 
 from archiver import cli as cli_module
-from archiver import serve as serving
 from archiver.cli import cli, site_address
 from archiver.errors import ArchiveCorruptError, ArchiveError, PageUnreadableError, QueryTimeoutError
-from archiver.export import open_output
 from archiver.items import ArticleItem
 from archiver.lock import RunLock, read_holder
+from archiver.query import serve as serving
+from archiver.query.export import open_output
 from archiver.replica import ReplicaSite
 from archiver.store import MAX_PAGE_BYTES, Archive, inflate
 from tests.conftest import FROZEN_NOW, run_cli

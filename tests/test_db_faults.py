@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from archiver.errors import ArchiveCorruptError, ArchiveFullError, ArchiveReadOnlyError
+from archiver.errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveFullError,
+    ArchiveLockedError,
+    ArchiveReadOnlyError,
+)
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import SCHEMA_VERSION, Archive, archive_error
 from tests.conftest import FROZEN_NOW, run_cli
@@ -223,11 +229,44 @@ def test_a_full_disk_stops_the_crawl_with_every_commit_intact(db: Path) -> None:
     assert [run[3] for run in after["crawl_runs"][len(before["crawl_runs"]) :]] in ([], [None])
 
 
-@pytest.mark.parametrize("message", ["database or disk is full", "disk I/O error"])
-def test_full_and_io_errors_read_as_a_full_disk(message: str) -> None:
-    error = archive_error(sqlite3.OperationalError(message), "data/archive.db")
+def coded(message: str, code: int, name: str) -> sqlite3.OperationalError:
+    """An sqlite3 error as SQLite raises it: with its (extended) result code and name."""
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code
+    error.sqlite_errorname = name
+    return error
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "name"),
+    [("database or disk is full", 13, "SQLITE_FULL"), ("disk I/O error", 778, "SQLITE_IOERR_WRITE")],
+)
+def test_full_and_io_errors_read_as_a_full_disk(message: str, code: int, name: str) -> None:
+    error = archive_error(coded(message, code, name), "data/archive.db")
     assert isinstance(error, ArchiveFullError)
     assert str(error) == (
         "cannot write archive data/archive.db: the disk is full or the file cannot grow "
         f"({message})"
     )
+
+
+def test_errors_are_told_apart_by_sqlite_result_code_not_by_their_words(tmp_path: Path) -> None:
+    path = tmp_path / "full.db"
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE TABLE t (x BLOB)")
+        conn.execute("PRAGMA max_page_count = 2")  # the file may not grow: SQLITE_FULL
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            conn.execute("INSERT INTO t VALUES (zeroblob(100000))")
+    finally:
+        conn.close()
+    assert isinstance(archive_error(raised.value, path), ArchiveFullError)
+    # the words alone decide nothing: an error without a result code is a plain ArchiveError
+    for words in ("database is locked", "database or disk is full", "file is not a database"):
+        error = archive_error(sqlite3.OperationalError(words), path)
+        assert type(error) is ArchiveError, words
+    assert isinstance(archive_error(coded("x", 5, "SQLITE_BUSY"), path), ArchiveLockedError)
+    assert isinstance(archive_error(coded("x", 26, "SQLITE_NOTADB"), path), ArchiveCorruptError)
+    assert isinstance(archive_error(coded("x", 11, "SQLITE_CORRUPT"), path), ArchiveCorruptError)
+    assert isinstance(archive_error(coded("x", 1032, "SQLITE_READONLY_DBMOVED"), path),
+                      ArchiveReadOnlyError)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archiver import docs
-from archiver.datasette_meta import TABLES
+from archiver.query.datasette_meta import TABLES
 
 VENV = "python3 -m venv .venv && .venv/bin/pip install"
 

@@ -18,8 +18,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.cli import cli
 from archiver.errors import UnknownFieldError
-from archiver.export import DEFAULT_FIELDS
 from archiver.items import ArticleItem, RawPage
+from archiver.query.export import DEFAULT_FIELDS
 from archiver.store import Archive
 from tests import factories
 from tests.factories import BASE, T1, T2, make_page

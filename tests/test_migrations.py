@@ -18,7 +18,7 @@ import pytest
 from archiver.errors import ArchiveError
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import HASH_FIELDS, SCHEMA_VERSION, Archive
-from archiver.store import _hash_values as hash_values
+from archiver.store.schema import hash_values
 from tests.conftest import FROZEN_NOW, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "archives"

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from archiver.items import KnownArticle
 from archiver.plan import Action, CrawlPlan, parse_instant
-from archiver.store import KnownArticle
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 OLD = "https://x/politics/old"

@@ -19,7 +19,7 @@ from archiver import store
 from archiver.cli import SEARCH_COLUMNS, cli
 from archiver.errors import ArchiveError
 from archiver.items import ArticleItem, RawPage, RelatedLink
-from archiver.report import bar_chart_svg
+from archiver.query.report import bar_chart_svg
 from archiver.store import SCHEMA_VERSION, Archive, MonthCount
 from tests.conftest import run_cli
 

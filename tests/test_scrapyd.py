@@ -199,7 +199,8 @@ def test_deploy_schedule_and_crawl_through_scrapyd(
     with zipfile.ZipFile(egg) as zf:
         names = set(zf.namelist())
         entry_points = zf.read("EGG-INFO/entry_points.txt").decode()
-    assert {"archiver/settings.py", "archiver/spiders/belarusinfocus.py", "archiver/store.py"} <= names
+    assert {"archiver/settings.py", "archiver/spiders/belarusinfocus.py",
+            "archiver/store/__init__.py", "archiver/store/schema.py"} <= names
     assert "[scrapy]" in entry_points
     assert "settings = archiver.settings" in entry_points
 

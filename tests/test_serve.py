@@ -30,10 +30,10 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from archiver import serve as serving
 from archiver.cli import cli
-from archiver.datasette_meta import QUERIES, TABLES, metadata
 from archiver.normalise import credit_source
+from archiver.query import serve as serving
+from archiver.query.datasette_meta import QUERIES, TABLES, metadata
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
 from tests.conftest import FROZEN_NOW, run_cli

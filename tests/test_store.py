@@ -178,7 +178,7 @@ def test_read_only_file_when_writing_is_needed(
     with Archive(db_path):
         pass
     before = db_path.read_bytes()
-    monkeypatch.setattr(store, "_writable", lambda path: False)
+    monkeypatch.setattr(store.connection, "_writable", lambda path: False)
     with pytest.raises(ArchiveReadOnlyError, match="read-only"):
         Archive(db_path).open()
     assert db_path.read_bytes() == before
@@ -204,7 +204,7 @@ def test_readonly_open_refuses_writes_and_missing_files(db_path: Path, tmp_path:
 def test_locked_archive_raises_after_the_busy_timeout(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(store.connection, "BUSY_TIMEOUT_MS", 50)
     with Archive(db_path) as archive:
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")

@@ -12,9 +12,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from archiver.datasette_meta import QUERIES, TABLES
 from archiver.items import ArticleItem, NotModified, RelatedLink
-from archiver.report import status_chart_svg, write_plot
+from archiver.query.datasette_meta import QUERIES, TABLES
+from archiver.query.report import status_chart_svg, write_plot
 from archiver.store import Archive, StatusCount
 from tests.factories import BASE, T1, T2, T3, make_item, make_page
 

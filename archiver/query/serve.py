@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
-from archiver.datasette_meta import database_name, metadata_json
+from archiver.query.datasette_meta import database_name, metadata_json
 
 INSTALL_HINT: Final = "pip install -e '.[serve]'"
 """How to install the optional Datasette dependency."""
@@ -79,11 +79,11 @@ def datasette_args(
 
 
 def register_plugin() -> None:
-    """Register ``archiver.datasette_plugin`` (links from ``articles_list`` to the articles)
+    """Register ``archiver.query.datasette_plugin`` (links from ``articles_list`` to the articles)
     with Datasette's plugin manager, once."""
     from datasette.plugins import pm
 
-    from archiver import datasette_plugin
+    from archiver.query import datasette_plugin
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="archiver")
