@@ -748,6 +748,8 @@ _SEEN_AGAIN = (
     "UPDATE articles SET last_seen_at = max(last_seen_at, ?) "
     "WHERE id = (SELECT article_id FROM article_urls WHERE url = ?)"
 )
+SEEN_URLS_BATCH: Final = 500
+"""Articles whose seen URLs one transaction of ``Archive.record_seen_urls`` records."""
 _SEEN_URL = (
     "INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (url) DO UPDATE SET last_seen_at = max(last_seen_at, excluded.last_seen_at), "
@@ -1467,18 +1469,33 @@ class Archive:
         A URL already recorded stays with its article (only its seen-times widen). Returns False
         (and records nothing) when no archived article has ``article_url``.
         """
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT article_id FROM article_urls WHERE url = ? "
-                "UNION ALL SELECT id FROM articles WHERE url = ? LIMIT 1",
-                (article_url, article_url),
-            ).fetchone()
-            if row is None:
-                return False
-            conn.executemany(
-                _SEEN_URL, [(url, int(row[0]), seen_at, seen_at) for url in dict.fromkeys(urls) if url]
-            )
-        return True
+        return self.record_seen_urls({article_url: urls}, seen_at=seen_at) == 1
+
+    def record_seen_urls(
+        self, seen: Mapping[str, Iterable[str]], *, seen_at: str, batch: int = SEEN_URLS_BATCH
+    ) -> int:
+        """``record_urls`` for many articles: ``seen`` maps an article's URL to the URLs it was
+        seen under; one transaction per ``batch`` articles (not one each: the end of a run
+        records every article's). Returns how many of the articles are archived; the others are
+        left out."""
+        entries = list(seen.items())
+        recorded = 0
+        for start in range(0, len(entries), max(1, batch)):
+            with self._write() as conn:
+                for article_url, urls in entries[start:start + max(1, batch)]:
+                    row = conn.execute(
+                        "SELECT article_id FROM article_urls WHERE url = ? "
+                        "UNION ALL SELECT id FROM articles WHERE url = ? LIMIT 1",
+                        (article_url, article_url),
+                    ).fetchone()
+                    if row is None:
+                        continue
+                    conn.executemany(
+                        _SEEN_URL,
+                        [(url, int(row[0]), seen_at, seen_at) for url in dict.fromkeys(urls) if url],
+                    )
+                    recorded += 1
+        return recorded
 
     def _save_page(self, conn: sqlite3.Connection, page: RawPage) -> tuple[int, str]:
         """The pages row id and sha256 for ``page``; compresses and inserts only unseen bytes.

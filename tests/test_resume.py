@@ -57,10 +57,18 @@ def test_sigkill_at_several_points_then_resume(replica_120: Replica, tmp_path: P
     result = run_cli("crawl", "--base-url", replica_120.base_url, "--db", str(db),
                      "-s", f"ARCHIVER_NOW={FROZEN_NOW}")
     assert result.returncode == 0, result.stderr[-3000:]
-    refetched = set(article_paths(list(replica_120.server.request_log), replica_120))
-    committed_paths = {url.removeprefix(replica_120.base_url) for url in committed_before[-1]}
-    assert refetched.isdisjoint(committed_paths)
+    # compared URL by URL (slash and query aside), not article by article: an article committed
+    # from its Drupal page still needs its re-published copy (its week), a page of its own
+    refetched = {
+        target.split("?", 1)[0].rstrip("/") for target in replica_120.server.request_log
+        if replica_120.site.lookup(target.split("?", 1)[0]) is not None
+    }
+    committed_paths = {
+        url.removeprefix(replica_120.base_url).rstrip("/") for url in committed_before[-1]
+    }
+    assert refetched.isdisjoint(committed_paths), refetched & committed_paths
     assert refetched  # the rest was fetched
+    assert set(article_paths(list(replica_120.server.request_log), replica_120))
 
     with Archive(db).open(readonly=True) as archive:
         assert archive.integrity_check() == ["ok"]
