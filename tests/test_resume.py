@@ -15,14 +15,6 @@ from archiver.store import Archive
 from tests.conftest import ARTICLE_FIELDS, FROZEN_NOW, Replica, run_cli
 from tests.crawl_helpers import SLOW, article_count, article_paths, start_crawl, wait_for
 
-REPUBLISHED_COPY_GAP = pytest.mark.xfail(
-    reason="issue 14, open: when a Drupal page fails or a run is killed, its article may be archived "
-    "from its re-published copy under the copy's URL; the row takes the Drupal URL only once that "
-    "page is stored, and a resumed run re-fetches such pages",
-    strict=False,
-)
-
-
 pytestmark = pytest.mark.e2e
 
 
@@ -33,7 +25,6 @@ def replica_120() -> Iterator[Replica]:
         yield Replica(site, server)
 
 
-@REPUBLISHED_COPY_GAP
 def test_sigkill_at_several_points_then_resume(replica_120: Replica, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     truth = replica_120.truth()

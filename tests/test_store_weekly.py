@@ -398,3 +398,19 @@ def test_the_canned_datasette_queries_answer_how_a_trend_moved(archive: Archive)
     facets = TABLES["articles"].extra["facets"]
     assert "trend" in facets
     assert "trend_status" in facets
+
+
+def test_record_seen_urls_records_many_articles_in_batches(archive: Archive) -> None:
+    """The end of a run's seen URLs: every archived article's, whatever the batch size; an
+    article not archived is left out (and does not stop the rest of its batch)."""
+    items = [weekly(slug) for slug in ("a", "b", "c")]
+    archive.store_items(items, run_id=None, seen_at=T1)
+    seen = {
+        items[0].url: [f"{PRO}/a", f"{PRO}/a/"],
+        f"{BASE}/unknown": [f"{PRO}/unknown"],
+        items[1].url: [f"{PRO}/b"],
+        items[2].url: [f"{PRO}/c"],
+    }
+    assert archive.record_seen_urls(seen, seen_at=T2, batch=2) == 3
+    got = rows(archive, "SELECT url FROM article_urls WHERE first_seen_at = ? ORDER BY url", T2)
+    assert [row["url"] for row in got] == [f"{PRO}/a", f"{PRO}/a/", f"{PRO}/b", f"{PRO}/c"]
