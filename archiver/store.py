@@ -40,7 +40,7 @@ from archiver.errors import (
     UnknownFieldError,
 )
 from archiver.items import ArticleItem, NotModified, RawPage
-from archiver.normalise import canonical_url
+from archiver.normalise import canonical_url, text_fingerprint
 from archiver.normalise.credits import credit_source
 
 BUSY_TIMEOUT_MS: Final = 5000
@@ -1666,7 +1666,9 @@ class Archive:
         """(id, whether ``item.url`` is the row's own URL) of the archived article the item is,
         or None: the row at ``item.url``; else the row one of the item's URLs (``item.url``,
         ``item.page.url``) was seen under (``article_urls``); else the oldest row with the same
-        title and body (the same text under another URL: a re-published or mirrored page).
+        title and body, or else the same title and ``text_fingerprint`` of lead and body (the
+        same text under another URL, perhaps read with another first paragraph: a re-published
+        or mirrored page).
         An item at the row's URL whose page is elsewhere (its canonical link names the row) is the
         row's own only while the row's page is not at that URL either."""
         row = conn.execute(
@@ -1692,6 +1694,15 @@ class Archive:
             ).fetchone()
             if row is not None:
                 return int(row[0]), False
+            # the same text read with another first paragraph (a credit line taken for the lead,
+            # the lead kept in the body): the same title and the same longest paragraphs
+            key = text_fingerprint(item.lead, item.body)
+            if key is not None:
+                for row_id, lead, body in conn.execute(
+                    "SELECT id, lead, body FROM articles WHERE title = ? ORDER BY id", (item.title,)
+                ):
+                    if text_fingerprint(lead, body) == key:
+                        return int(row_id), False
         return None
 
     def _save_revision(
