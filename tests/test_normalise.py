@@ -25,9 +25,9 @@ from archiver.normalise import (
     parse_stated,
     split_caption_credit,
     strip_lead,
+    text_fingerprint,
     to_local_iso,
     to_utc_iso,
-    text_fingerprint,
     trend_status,
     word_count,
 )
