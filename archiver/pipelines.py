@@ -259,13 +259,12 @@ class StorePipeline:
 
 def record_seen_urls(archive: Archive, seen: Mapping[str, Iterable[str]], *, at: str) -> int:
     """Record the other URLs (link variants, other hosts, redirect sources) each article was
-    seen under, by its canonical URL (``Archive.record_urls``); an article not archived is left
-    out. Returns how many articles had URLs recorded. ``at``: ISO 8601 UTC."""
-    recorded = 0
-    for article_url, urls in seen.items():
-        if urls and archive.record_urls(article_url, sorted(urls), seen_at=at):
-            recorded += 1
-    return recorded
+    seen under, by its canonical URL (``Archive.record_seen_urls``: one transaction per
+    ``SEEN_URLS_BATCH`` articles); an article not archived is left out. Returns how many
+    articles had URLs recorded. ``at``: ISO 8601 UTC."""
+    return archive.record_seen_urls(
+        {article_url: sorted(urls) for article_url, urls in seen.items() if urls}, seen_at=at
+    )
 
 
 def record_failures(archive: Archive, failures: list[Failed], *, run_id: int, at: str) -> None:

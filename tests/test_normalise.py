@@ -25,6 +25,7 @@ from archiver.normalise import (
     parse_stated,
     split_caption_credit,
     strip_lead,
+    text_fingerprint,
     to_local_iso,
     to_utc_iso,
     trend_status,
@@ -461,3 +462,30 @@ def test_hours_ago_counts_back_from_now(now: datetime, hours: int) -> None:
     expected = now.replace(microsecond=0) - timedelta(hours=hours)
     assert parse_published(f"{hours} hours ago", now=now) == expected
     assert parse_published(f"Updated {hours} hours ago", now=now) == expected
+
+
+# --- text_fingerprint: the same text read with another first paragraph ------------------------
+LONG = [f"Paragraph {n}: the Belarusian authorities seek to consolidate the normalisation trend."
+        for n in range(5)]
+
+
+def test_text_fingerprint_ignores_short_lines_and_where_the_lead_ends() -> None:
+    body = "\n\n".join(LONG[1:])
+    key = text_fingerprint(LONG[0], body)
+    assert key is not None
+    assert text_fingerprint("Source — AP", f"{LONG[0]}\n\n{body}") == key  # credit as the lead
+    assert text_fingerprint(LONG[0], f"{LONG[0]}\n\n{body}") == key  # the lead kept in the body
+    assert text_fingerprint(None, f"What to expect\n{LONG[0]}\n{body}\nBy Zmicier Kuchlej") == key
+    assert text_fingerprint("", f"{LONG[0].upper()}\n\n{body}") == key  # case folded
+    assert text_fingerprint(LONG[0], body.replace("Paragraph 2", "Paragraph 9")) != key
+    assert text_fingerprint("A short lead.", "A short body.") is None
+    assert text_fingerprint(None, None) is None
+
+
+@given(st.one_of(st.none(), st.text()), st.one_of(st.none(), st.text()))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_text_fingerprint_is_total_and_blind_to_the_lead_split(lead: str | None, body: str | None) -> None:
+    key = text_fingerprint(lead, body)
+    assert key is None or len(key) == 40
+    joined = "\n".join(t for t in (lead, body) if t)
+    assert text_fingerprint(None, joined) == key

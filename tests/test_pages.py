@@ -39,6 +39,7 @@ from archiver.pages.belarusinfocus import (
     is_article_url,
     sitemap_links,
 )
+from archiver.pages.jsonld import jsonld_objects
 from archiver.pages.site import canonical_article_url, is_site_host, trend_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
@@ -365,12 +366,51 @@ def test_period_lines(line: str, period: str | None) -> None:
      ("The situation in the region remains tense.", None),
      ("Снимок носит иллюстративный характер. Фото: TUT.BY", "credit"), ("Фота:", "credit"),
      ("карикатура: deutsche welle", "credit"), ("Image from https://twitter.com/S_vivat", "credit"),
-     ("By Zmicier Kuchlej", "byline"), ("By 2025, the economy will shrink", None)],
+     ("By Zmicier Kuchlej", "byline"), ("By 2025, the economy will shrink", None),
+     # the Drupal era's credit lines, seen again on re-published pages (no colon in some)
+     ("Source — AP", "credit"), ("PHOTO - Reuters", "credit"), ("© BelTA", "credit"),
+     ("Credit: TUT.BY", "credit"), ("Photos: AP, Reuters", "credit"),
+     ("Credit growth slowed in 2023 — the National Bank said so.", None),
+     ("Sources — the ministry and the central bank — differ on the size of the loan.", None)],
 )
 def test_text_patterns(line: str, kind: str | None) -> None:
     found = {"status": patterns.is_status(line), "credit": patterns.is_caption_credit(line),
              "byline": patterns.is_byline(line)}
     assert [k for k, v in found.items() if v] == ([kind] if kind else [])
+
+
+UNKNOWN_REPUBLISHED = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Kremlin prepares for the summit – Belarus in Focus</title></head><body><div id="page">
+<div><a href="/">Belarus in Focus</a> <div><a href="/analytics/economy/">Economy</a></div></div>
+<div id="content"><div><div><span>by</span> <span>December 9 – December 15, 2019</span></div>
+<div><a href="/analytics/economy/">Economy</a></div><div><h2>Kremlin prepares for the summit</h2></div>
+<div><b>The situation has gotten better</b></div>
+<div><div><img src="/a.jpg" alt=""></div><div>Kremlin prepares for the summit</div>
+<div><small>{credit}</small></div></div>
+<div><p>{lead}</p><p>{second}</p><p>{third}</p></div></div>
+<div><p>You have been successfully subscribed</p><div>Subscribe to our newsletter</div></div>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("credit", "source"),
+    [("Source — AP", "AP"), ("Credit: TUT.BY", "TUT.BY"), ("PHOTO - Reuters", "Reuters"),
+     ("© BelTA", "BelTA"), ("Photo: Belsat", "Belsat")],
+)
+def test_a_republished_page_in_unknown_markup_keeps_its_credit_out_of_the_lead(
+    credit: str, source: str
+) -> None:
+    """A Drupal article re-published in markup no template knows: the credit line under the
+    image (some without a colon) is the credit, never the lead or a line of the body."""
+    lead = "Minsk is likely to improve its image in the West and to keep its autonomy intact."
+    second = "The Foreign Ministry will continue attempts to promote Belarus as a negotiating platform."
+    third = "Brussels has repeatedly appealed to the United States with a request to ease the sanctions."
+    html = UNKNOWN_REPUBLISHED.format(credit=credit, lead=lead, second=second, third=third)
+    page = RawPage(url="https://belarusinfocus.info/5030-2", fetched_at="2026-11-28T12:00:00Z",
+                   status=200, headers={}, body=html.encode())
+    item = process_page(page)
+    assert (item.lead, item.image_credit) == (lead, source)
+    assert item.body == f"{second}\n\n{third}"
 
 
 def test_sitemap_index_and_urlset() -> None:
@@ -493,3 +533,14 @@ def test_a_canonical_link_is_honoured_only_on_a_site_host() -> None:
     elsewhere = ArticlePage(url, head.format("https://example.org/stolen-copy")).fields()
     assert (elsewhere.canonical, elsewhere.sources["canonical"]) == (
         "https://belarusinfocus.info/the-ruling-elite/a-b", "url")
+
+
+def test_jsonld_objects_in_document_order_breadth_first() -> None:
+    """One walker for every JSON-LD reader: top-level objects in order, then their @graph."""
+    raw = json.dumps([
+        {"@type": "WebPage", "@graph": [{"@type": "NewsArticle", "n": 1}]},
+        {"@type": "Article", "n": 2},
+    ])
+    assert [obj.get("@type") for obj in jsonld_objects(raw)] == ["WebPage", "Article", "NewsArticle"]
+    assert list(jsonld_objects("{not json")) == []
+    assert list(jsonld_objects('"a string"')) == []

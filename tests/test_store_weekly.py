@@ -398,3 +398,50 @@ def test_the_canned_datasette_queries_answer_how_a_trend_moved(archive: Archive)
     facets = TABLES["articles"].extra["facets"]
     assert "trend" in facets
     assert "trend_status" in facets
+
+
+def test_record_seen_urls_records_many_articles_in_batches(archive: Archive) -> None:
+    """The end of a run's seen URLs: every archived article's, whatever the batch size; an
+    article not archived is left out (and does not stop the rest of its batch)."""
+    items = [weekly(slug) for slug in ("a", "b", "c")]
+    archive.store_items(items, run_id=None, seen_at=T1)
+    seen = {
+        items[0].url: [f"{PRO}/a", f"{PRO}/a/"],
+        f"{BASE}/unknown": [f"{PRO}/unknown"],
+        items[1].url: [f"{PRO}/b"],
+        items[2].url: [f"{PRO}/c"],
+    }
+    assert archive.record_seen_urls(seen, seen_at=T2, batch=2) == 3
+    got = rows(archive, "SELECT url FROM article_urls WHERE first_seen_at = ? ORDER BY url", T2)
+    assert [row["url"] for row in got] == [f"{PRO}/a", f"{PRO}/a/", f"{PRO}/b", f"{PRO}/c"]
+
+
+@pytest.mark.parametrize("drupal_first", [True, False])
+def test_same_text_read_with_another_first_paragraph_is_one_row(
+    archive: Archive, drupal_first: bool
+) -> None:
+    """A copy read with its credit line as the lead and the original lead in its body is still
+    the same text (``text_fingerprint``): one row, at the original's URL."""
+    lead = "Minsk is likely to improve its image in the West and to keep its autonomy intact, experts say."
+    body = "\n\n".join(
+        f"Paragraph {n}: the Belarusian authorities seek to consolidate the normalisation trend again."
+        for n in range(4)
+    )
+    drupal = make_item("y", lead=lead, body=body, trend_status=None, image_credit=None,
+                       image_credit_raw=None, published_precision="minute")
+    copy = weekly("y", url=f"{PRO}/7137-2", lead="Source — AP", body=f"{lead}\n\n{body}")
+    first, second = (drupal, copy) if drupal_first else (copy, drupal)
+    assert archive.store_items([first], run_id=None, seen_at=T1) == ["new"]
+    assert archive.store_items([second], run_id=None, seen_at=T1) == ["updated"]
+    [row] = rows(archive, "SELECT url, period_start, published_at FROM articles")
+    assert row == {"url": drupal.url, "period_start": "2023-05-15", "published_at": drupal.published_at}
+
+
+def test_a_different_text_under_the_same_title_stays_its_own_row(archive: Archive) -> None:
+    one_text = "\n\n".join(f"Paragraph {n} of the first article, long enough to be read as text." * 2
+                           for n in range(3))
+    other = "\n\n".join(f"Paragraph {n} of another article, long enough to be read as text too." * 2
+                        for n in range(3))
+    first = make_item("z", body=one_text)
+    second = weekly("z", url=f"{PRO}/7138-2", body=other, title=first.title)
+    assert archive.store_items([first, second], run_id=None, seen_at=T1) == ["new", "new"]

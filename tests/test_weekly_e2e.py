@@ -58,8 +58,8 @@ def crawled(server: ReplicaServer, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def republished_in_unknown_markup(server: ReplicaServer) -> set[str]:
     """Truth URLs of Drupal-era articles whose re-published weekly page is in the unknown markup:
-    the text fallbacks do not yet read their Drupal credit line (``Source — AP``) apart from the
-    lead, so the copy is not recognised as the same text (see the xfail test below)."""
+    the text fallbacks must read their Drupal credit line (``Source — AP``, ``© BelTA``) as the
+    credit, not the lead, for the copy to be the same text (checked on its own below)."""
     return {
         server.base_url + a.path for a in server.site.articles
         if a.unknown and a.era == "drupal" and a.weekly_path
@@ -101,8 +101,6 @@ def test_every_article_once_with_every_field_equal(
     assert mismatches == []
 
 
-@pytest.mark.xfail(reason="text fallbacks (pages/, issue 14 item 3) read a re-published page in "
-                          "unknown markup with its credit line as the lead", strict=False)
 def test_republished_pages_in_unknown_markup_are_one_row(
     server: ReplicaServer, crawled: Path, truth: dict[str, dict[str, Any]]
 ) -> None:
@@ -112,6 +110,7 @@ def test_republished_pages_in_unknown_markup_are_one_row(
     assert len(rows) == len(truth)
     by_url = {row["url"]: row for row in rows}
     assert all(by_url[u]["period_start"] == truth[u]["period_start"] for u in copies)
+    assert [(u, name) for u in sorted(copies) for name in FIELDS if by_url[u][name] != truth[u][name]] == []
 
 
 def test_republished_pairs_are_one_row_with_timestamp_and_week(

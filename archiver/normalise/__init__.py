@@ -18,6 +18,7 @@ from archiver.normalise.dates import (
     to_local_iso,
     to_utc_iso,
 )
+from archiver.normalise.identity import text_fingerprint
 from archiver.normalise.periods import format_period, parse_period
 from archiver.normalise.status import Status, trend_status
 from archiver.normalise.text import clean_title, collapse_ws
@@ -40,6 +41,7 @@ __all__ = [
     "parse_stated",
     "split_caption_credit",
     "strip_lead",
+    "text_fingerprint",
     "to_local_iso",
     "to_utc_iso",
     "trend_status",

@@ -31,7 +31,6 @@ of ``selector`` falls (the site has changed). docs/architecture.md has the table
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +48,7 @@ from archiver.pages import patterns
 from archiver.pages.credits import credit_candidates
 from archiver.pages.dates import NOT_DATE_BLOCK, date_candidates, stated_ok
 from archiver.pages.generic import generic_body_html
+from archiver.pages.jsonld import jsonld_objects
 from archiver.pages.site import (
     LANGUAGE_PREFIXES,
     TRENDS,
@@ -758,7 +758,7 @@ class ArticlePage:
         if self._jsonld is None:
             self._jsonld = {}
             for raw in self.sel.css("script[type='application/ld+json']::text").getall():
-                for obj in _jsonld_objects(raw):
+                for obj in jsonld_objects(raw):
                     kind = obj.get("@type")
                     kinds = kind if isinstance(kind, list) else [kind]
                     if any(k in JSONLD_ARTICLE_TYPES for k in kinds):
@@ -963,23 +963,6 @@ def _inside_noise(element: Any, top: Any) -> bool:
             return True
         node = node.getparent()
     return False
-
-
-def _jsonld_objects(raw: str) -> Iterator[dict[str, object]]:
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            yield item
-            graph = item.get("@graph")
-            if isinstance(graph, list):
-                stack.extend(graph)
 
 
 # --- listings, feed, sitemaps -------------------------------------------------------------------

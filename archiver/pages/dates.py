@@ -29,7 +29,6 @@ Every function here is total: junk input gives no candidates, never an exception
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ from typing import Any, Final
 from parsel import Selector
 
 from archiver.normalise import collapse_ws, parse_stated
+from archiver.pages.jsonld import jsonld_objects
 
 __all__ = [
     "DATE_META_NAMES", "NOT_DATE_BLOCK", "date_candidates", "htmldate_date", "stated_ok",
@@ -134,7 +134,7 @@ def jsonld_dates(sel: Selector) -> Iterator[str]:
     articles: list[dict[str, object]] = []
     pages: list[dict[str, object]] = []
     for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
-        for obj in _objects(raw):
+        for obj in jsonld_objects(raw):
             kind = obj.get("@type")
             kinds = " ".join(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
             if _ARTICLE_JSONLD.search(kinds):
@@ -147,23 +147,6 @@ def jsonld_dates(sel: Selector) -> Iterator[str]:
                 value = obj.get(key)
                 if isinstance(value, str):
                     yield value
-
-
-def _objects(raw: str) -> Iterator[dict[str, object]]:
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return
-    stack = [data]
-    while stack:
-        item = stack.pop(0)
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            yield item
-            graph = item.get("@graph")
-            if isinstance(graph, list):
-                stack.extend(graph)
 
 
 def _markup_dates(sel: Selector, node: Selector) -> Iterator[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from archiver.normalise import split_caption_credit
 from archiver.pages.site import trend_key
 
 MONTHS_EN: Final = (
@@ -55,7 +56,7 @@ STATUS_MAX_CHARS: Final = 70
 
 CREDIT_LABEL: Final = re.compile(
     r"(?:^|(?<=[\s.,;:(\[]))(?:Фота|Фото|Photo|Photos|Image|Images|Picture|карикатура|Карыкатура"
-    r"|Ілюстрацыя|Иллюстрация|Source|Крыніца|Источник)\s*:",
+    r"|Ілюстрацыя|Иллюстрация|Source|Credits?|Крыніца|Источник)\s*:",
     re.IGNORECASE,
 )
 """A credit label: ``Фота:``, ``Фото:``, ``Photo:``/``photo:``, ``Image:``, ``карикатура:``
@@ -68,6 +69,17 @@ CAPTION_CREDIT: Final = re.compile(
 ``Фота:`` with the credit empty, Drupal's ``Image from https://…``): the credit part is short, so a
 body sentence that says ``the source: …`` at length is not taken."""
 CAPTION_MAX_CHARS: Final = 400
+
+CREDIT_MARK: Final = re.compile(
+    r"\s*(?:©|\(c\)|(?:Photos?|Photograph|Images?|Pictures?|Source|Credits?|Courtesy|Copyright"
+    r"|Фота|Фото|Крыніца|Источник|Карикатура|Карыкатура|Ілюстрацыя|Иллюстрация)"
+    r"(?:\s*:|\s*[–—]|\s+-|\s+by\s))",
+    re.IGNORECASE,
+)
+"""The start of a line that is a credit alone, by a label and a separator other than the colon
+too: ``Source — AP``, ``PHOTO - Reuters``, ``© BelTA``, ``Credit: TUT.BY`` (the Drupal era's
+credit lines, seen again on re-published pages)."""
+CREDIT_LINE_MAX_CHARS: Final = 120
 
 BYLINE: Final = re.compile(
     r"(?:By|Аўтар:?|Автор:?)\s+[A-ZА-ЯЁІЎ][\w'’.-]*(?:\s+[A-ZА-ЯЁІЎ][\w'’.-]*){0,3}"
@@ -129,11 +141,25 @@ def is_status(line: str) -> bool:
 
 
 def is_caption_credit(line: str) -> bool:
-    """Whether ``line`` is a caption with a credit label (``… Фота: president.gov.by``)."""
+    """Whether ``line`` is a caption with a credit label (``… Фота: president.gov.by``) or a
+    credit line alone (``is_credit_line``)."""
     text = line.strip()
+    if is_credit_line(text):
+        return True
     if len(text) > CAPTION_MAX_CHARS or (":" not in text and "Image from" not in text):
         return False
     return CAPTION_CREDIT.fullmatch(text) is not None
+
+
+def is_credit_line(line: str) -> bool:
+    """Whether the whole ``line`` is an image credit by itself: short, led by a label and its
+    separator (``Source — AP``, ``PHOTO - Reuters``, ``© BelTA``, ``Credit: TUT.BY``), and all
+    credit by ``archiver.normalise.split_caption_credit`` (``Source: the IMF says …`` is text)."""
+    text = line.strip()
+    if len(text) > CREDIT_LINE_MAX_CHARS or CREDIT_MARK.match(text) is None:
+        return False
+    caption, credit = split_caption_credit(text)
+    return caption is None and credit is not None
 
 
 def is_byline(line: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Final
 
 from archiver.errors import ArchiveError
 from archiver.items import ArticleItem, NotModified, RawPage
-from archiver.normalise import canonical_url
+from archiver.normalise import canonical_url, text_fingerprint
 from archiver.store.connection import ArchiveConnection
 from archiver.store.schema import (
     HASH_FIELDS,
@@ -68,6 +68,8 @@ _SEEN_AGAIN = (
     "UPDATE articles SET last_seen_at = max(last_seen_at, ?) "
     "WHERE id = (SELECT article_id FROM article_urls WHERE url = ?)"
 )
+SEEN_URLS_BATCH: Final = 500
+"""Articles whose seen URLs one transaction of ``Archive.record_seen_urls`` records."""
 _SEEN_URL = (
     "INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (url) DO UPDATE SET last_seen_at = max(last_seen_at, excluded.last_seen_at), "
@@ -278,18 +280,34 @@ class ArchiveWrites(ArchiveConnection):
         A URL already recorded stays with its article (only its seen-times widen). Returns False
         (and records nothing) when no archived article has ``article_url``.
         """
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT article_id FROM article_urls WHERE url = ? "
-                "UNION ALL SELECT id FROM articles WHERE url = ? LIMIT 1",
-                (article_url, article_url),
-            ).fetchone()
-            if row is None:
-                return False
-            conn.executemany(
-                _SEEN_URL, [(url, int(row[0]), seen_at, seen_at) for url in dict.fromkeys(urls) if url]
-            )
-        return True
+        return self.record_seen_urls({article_url: urls}, seen_at=seen_at) == 1
+
+    def record_seen_urls(
+        self, seen: Mapping[str, Iterable[str]], *, seen_at: str, batch: int = SEEN_URLS_BATCH
+    ) -> int:
+        """``record_urls`` for many articles: ``seen`` maps an article's URL to the URLs it was
+        seen under; one transaction per ``batch`` articles (not one each: the end of a run
+        records every article's). Returns how many of the articles are archived; the others are
+        left out."""
+        entries = list(seen.items())
+        step = max(1, batch)
+        recorded = 0
+        for start in range(0, len(entries), step):
+            with self._write() as conn:
+                for article_url, urls in entries[start:start + step]:
+                    row = conn.execute(
+                        "SELECT article_id FROM article_urls WHERE url = ? "
+                        "UNION ALL SELECT id FROM articles WHERE url = ? LIMIT 1",
+                        (article_url, article_url),
+                    ).fetchone()
+                    if row is None:
+                        continue
+                    conn.executemany(
+                        _SEEN_URL,
+                        [(url, int(row[0]), seen_at, seen_at) for url in dict.fromkeys(urls) if url],
+                    )
+                    recorded += 1
+        return recorded
 
     def _save_page(self, conn: sqlite3.Connection, page: RawPage) -> tuple[int, str]:
         """The pages row id and sha256 for ``page``; compresses and inserts only unseen bytes.
@@ -460,7 +478,9 @@ class ArchiveWrites(ArchiveConnection):
         """(id, whether ``item.url`` is the row's own URL) of the archived article the item is,
         or None: the row at ``item.url``; else the row one of the item's URLs (``item.url``,
         ``item.page.url``) was seen under (``article_urls``); else the oldest row with the same
-        title and body (the same text under another URL: a re-published or mirrored page).
+        title and body, or else the same title and ``text_fingerprint`` of lead and body (the
+        same text under another URL, perhaps read with another first paragraph: a re-published
+        or mirrored page).
         An item at the row's URL whose page is elsewhere (its canonical link names the row) is the
         row's own only while the row's page is not at that URL either."""
         row = conn.execute(
@@ -486,6 +506,15 @@ class ArchiveWrites(ArchiveConnection):
             ).fetchone()
             if row is not None:
                 return int(row[0]), False
+            # the same text read with another first paragraph (a credit line taken for the lead,
+            # the lead kept in the body): the same title and the same longest paragraphs
+            key = text_fingerprint(item.lead, item.body)
+            if key is not None:
+                for row_id, lead, body in conn.execute(
+                    "SELECT id, lead, body FROM articles WHERE title = ? ORDER BY id", (item.title,)
+                ):
+                    if text_fingerprint(lead, body) == key:
+                        return int(row_id), False
         return None
 
     def _save_revision(
