@@ -5,6 +5,7 @@ NormalisePipeline (100) -> ValidatePipeline (200) -> StorePipeline (900).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Self
 
 from scrapy.crawler import Crawler
@@ -19,7 +20,7 @@ from archiver.store import Archive
 
 
 class NormalisePipeline:
-    """Fill each item's normalised fields from its raw ones (archiver.normalise)."""
+    """Each item with its normalised fields filled from its raw ones (a new record)."""
 
     def __init__(self, tz: str) -> None:
         self.tz = tz
@@ -30,9 +31,9 @@ class NormalisePipeline:
         return cls(crawler.settings.get("ARCHIVER_TIMEZONE", "Europe/Minsk"))
 
     def process_item(self, item: ArticleItem | NotModified) -> ArticleItem | NotModified:
-        """Normalise a not-yet-rejected item (a NotModified one has nothing to normalise)."""
+        """A not-yet-rejected item normalised (a NotModified one has nothing to normalise)."""
         if isinstance(item, ArticleItem) and not item.reject_reasons:
-            normalise_item(item, tz=self.tz)
+            return normalise_item(item, tz=self.tz)
         return item
 
 
@@ -48,11 +49,12 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: ArticleItem | NotModified) -> ArticleItem | NotModified:
-        """Set ``reject_reasons`` and count the outcome (a NotModified item is valid)."""
+        """The item with its ``reject_reasons`` (a new record), the outcome counted (a
+        NotModified item is valid)."""
         if isinstance(item, NotModified):
             return item
-        if not item.reject_reasons:
-            item.reject_reasons = reject_reasons(item)
+        if not item.reject_reasons and (reasons := reject_reasons(item)):
+            item = replace(item, reject_reasons=reasons)
         if self.crawler.stats is not None:
             key = "archiver/rejected" if item.reject_reasons else "archiver/valid"
             self.crawler.stats.inc_value(key)

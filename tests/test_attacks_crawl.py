@@ -12,6 +12,7 @@ import json
 import signal
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,8 @@ from archiver.extract import build_item, decode_page
 from archiver.items import ArticleItem, Failed, RawPage
 from archiver.pipelines import NormalisePipeline, StorePipeline, ValidatePipeline
 from archiver.replica import ReplicaServer, ReplicaSite
-from archiver.run import RunLifecycle, finish_abandoned_run, record_failures
 from archiver.replica.faults import BAD_LINK, FaultSpec
+from archiver.run import RunLifecycle, finish_abandoned_run, record_failures
 from archiver.spiders.belarusinfocus import (
     _xml_text,
     defuse_xml,
@@ -75,8 +76,8 @@ def test_one_poisoned_item_is_rejected_and_the_batch_stored(tmp_path: Path) -> N
     db = tmp_path / "a.db"
     pipeline = store_pipeline(db)
     batch = items(4)
-    batch[1].title_raw = (batch[1].title_raw or "") + "\ud800"
-    batch[2].published_raw = "\ud800 2020"
+    batch[1] = replace(batch[1], title_raw=(batch[1].title_raw or "") + "\ud800")
+    batch[2] = replace(batch[2], published_raw="\ud800 2020")
     for item in batch:
         pipeline.process_item(item)
     pipeline.flush()

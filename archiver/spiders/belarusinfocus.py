@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from email.utils import format_datetime
 from typing import Any, Final, Self, TypeVar
@@ -411,9 +412,9 @@ class BelarusInFocusSpider(scrapy.Spider):
             body=response.body,
         )
         if not isinstance(response, TextResponse):
-            item = ArticleItem(url=url, page=page)
-            item.reject_reasons.append(f"not a text page ({response.headers.get('Content-Type')!r})")
-            yield item
+            yield ArticleItem(url=url, page=page, reject_reasons=[
+                f"not a text page ({response.headers.get('Content-Type')!r})"
+            ])
             return
         try:
             item = self.without_bad_links(
@@ -421,12 +422,11 @@ class BelarusInFocusSpider(scrapy.Spider):
                 lambda text: build_item(page, text, templates=self.templates, hosts=self.base_urls),
             )
         except Exception as exc:  # noqa: BLE001 (the boundary: any error reading a page is its reject)
-            item = ArticleItem(url=url, page=page)
-            item.reject_reasons.append(f"the page could not be read ({_describe_exc(exc)})")
-            yield item
+            yield ArticleItem(url=url, page=page, reject_reasons=[
+                f"the page could not be read ({_describe_exc(exc)})"
+            ])
             return
-        item.url = url if item.url == canonical_url(response.url) else item.url
-        yield item
+        yield replace(item, url=url) if item.url == canonical_url(response.url) else item
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
         """The request for an article page; conditional for CHECK when validators are archived
