@@ -219,7 +219,7 @@ class RunLifecycle:
             self.error = exc
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("archiver/archive_error", str(self.error))
-        if not self.closing and self.crawler.engine is not None:
+        if not self.closing and self.crawler.crawling:  # (a crawler that is not crawling: tests)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_ERROR))
 
     def item_scraped(self, item: Any) -> None:

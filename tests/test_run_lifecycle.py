@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from archiver.errors import ArchiveInUseError
+from archiver.errors import ArchiveFullError, ArchiveInUseError
 from archiver.items import Failed
 from archiver.lock import RunLock
 from archiver.pipelines import StorePipeline
@@ -27,6 +27,7 @@ from archiver.run import FORCED_STOP, UNREACHABLE, RunLifecycle
 from archiver.store import Archive
 from tests.conftest import FROZEN_NOW, Replica
 from tests.crawl_helpers import ROOT, SLOW, start_crawl, wait_for
+from tests.factories import make_item
 
 
 def crawler_for(db: Path, **settings: object) -> Crawler:
@@ -136,6 +137,33 @@ def test_a_forced_stop_is_completed_with_its_failures_counted(tmp_path: Path) ->
     assert len(failed_rows(db)) == 1
     with RunLock(db):  # released
         pass
+
+
+def test_a_fatal_write_error_stops_the_run_and_leaves_its_row_unfinished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """StorePipeline reports a full disk to the run; the row stays open for the next run to resume."""
+    db = tmp_path / "a.db"
+    crawler = crawler_for(db)
+    run = RunLifecycle.from_crawler(crawler)
+    pipeline = StorePipeline(crawler, run, batch_size=1)
+
+    def full(*_args: object, **_kwargs: object) -> list[str]:
+        raise ArchiveFullError("database or disk is full")
+
+    monkeypatch.setattr(run.archive, "store_items", full)
+    pipeline.process_item(make_item("a"))
+    assert isinstance(run.error, ArchiveFullError)
+    assert pipeline.pending == []
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("archiver/archive_error") == "database or disk is full"
+    pipeline.process_item(make_item("b"))  # nothing more is written
+    assert pipeline.pending == []
+    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="archive_error")
+    assert run.exit_code is None
+    assert run.finish_abandoned() == 1
+    with Archive(db).open(readonly=True) as archive:
+        assert archive.runs(limit=1)[0]["finished_at"] is None
 
 
 # --- crawls of the replica ---------------------------------------------------------------------
