@@ -7,6 +7,7 @@ free of Scrapy (a test guards it).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Final
 
@@ -22,52 +23,67 @@ LEAD_SHOWN: Final = frozenset({"selector", "markup", "text"})
 
 
 def normalise_item(item: ArticleItem, *, tz: str) -> ArticleItem:
-    """Fill the normalised fields of ``item`` from its raw ones (in place; returns the item).
+    """A new item: ``item`` with its normalised fields filled from its raw ones (``item``, a
+    frozen record, is left as it is).
 
     ``published_*`` come only from a stated time (``published_raw``): a time gives
     ``published_at`` (UTC, ``Z``), ``published_local`` (the site's zone ``tz``) and precision
     ``second``/``minute``; a calendar date without a time stays that date (``YYYY-MM-DD`` in both,
     precision ``day``). The week (``period_raw``) gives ``period_start``/``period_end`` (ISO dates;
     a year-less week takes its year from the fetch date) and is never made into a time.
+    ``published_raw`` and ``period_raw`` come back whitespace-collapsed.
     """
     fetched = datetime.fromisoformat(item.page.fetched_at.replace("Z", "+00:00"))
-    item.title = normalise.clean_title(item.title_raw or "")
-    item.category = normalise.collapse_ws(item.category_raw or "") or None
-    item.trend = trend_key(item.category_raw)
-    item.trend_status = normalise.trend_status(item.trend_status_raw)
-    _normalise_published(item, fetched, tz)
-    if item.period_raw is not None:
-        item.period_raw = normalise.collapse_ws(item.period_raw) or None
-        period = normalise.parse_period(item.period_raw or "", context=fetched.date())
-        if period is not None:
-            item.period_start, item.period_end = (day.isoformat() for day in period)
-    item.author = normalise.clean_author(item.author_raw)
     caption, credit = normalise.split_caption_credit(item.image_credit_raw)
-    item.image_caption = caption
-    item.image_credit = normalise.clean_credit(credit or "")
-    item.lead = normalise.body_text(item.lead_html or "")
+    lead = normalise.body_text(item.lead_html or "")
     body = normalise.body_text(item.body_html or "")
     # only a lead shown on the page is repeated at the top of the body; a description meta tag is
     # not shown, and often is the body's first paragraph: stripping it would cut the body
-    shown = item.field_sources.get("lead_html") in LEAD_SHOWN
-    item.body = normalise.strip_lead(body, item.lead) if shown else body
-    item.word_count = normalise.word_count(item.body)
-    return item
+    if item.field_sources.get("lead_html") in LEAD_SHOWN:
+        body = normalise.strip_lead(body, lead)
+    normalised = replace(
+        item,
+        title=normalise.clean_title(item.title_raw or ""),
+        category=normalise.collapse_ws(item.category_raw or "") or None,
+        trend=trend_key(item.category_raw),
+        trend_status=normalise.trend_status(item.trend_status_raw),
+        author=normalise.clean_author(item.author_raw),
+        image_caption=caption,
+        image_credit=normalise.clean_credit(credit or ""),
+        lead=lead,
+        body=body,
+        word_count=normalise.word_count(body),
+    )
+    return _with_period(_with_published(normalised, fetched, tz), fetched)
 
 
-def _normalise_published(item: ArticleItem, fetched: datetime, tz: str) -> None:
+def _with_published(item: ArticleItem, fetched: datetime, tz: str) -> ArticleItem:
+    """``item`` with ``published_raw`` collapsed and the ``published_*`` fields it states."""
     if item.published_raw is None:
-        return
-    item.published_raw = normalise.collapse_ws(item.published_raw)
-    stated = normalise.parse_stated(item.published_raw, now=fetched, tz=tz)
+        return item
+    raw = normalise.collapse_ws(item.published_raw)
+    stated = normalise.parse_stated(raw, now=fetched, tz=tz)
     if stated is None:
-        return
-    item.published_precision = stated.precision
+        return replace(item, published_raw=raw)
     if stated.instant is None:
-        item.published_at = item.published_local = stated.day.isoformat()
+        at = local = stated.day.isoformat()
     else:
-        item.published_at = normalise.to_utc_iso(stated.instant)
-        item.published_local = normalise.to_local_iso(stated.instant, tz)
+        at = normalise.to_utc_iso(stated.instant)
+        local = normalise.to_local_iso(stated.instant, tz)
+    return replace(item, published_raw=raw, published_precision=stated.precision,
+                   published_at=at, published_local=local)
+
+
+def _with_period(item: ArticleItem, fetched: datetime) -> ArticleItem:
+    """``item`` with ``period_raw`` collapsed and the ``period_start``/``period_end`` it states."""
+    if item.period_raw is None:
+        return item
+    raw = normalise.collapse_ws(item.period_raw) or None
+    period = normalise.parse_period(raw or "", context=fetched.date())
+    if period is None:
+        return replace(item, period_raw=raw)
+    start, end = (day.isoformat() for day in period)
+    return replace(item, period_raw=raw, period_start=start, period_end=end)
 
 
 def reject_reasons(item: ArticleItem) -> list[str]:

@@ -5,20 +5,17 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from types import FrameType
 from typing import Final
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
-from archiver.clock import clock_from_setting, iso_utc
 from archiver.errors import ArchiveError
-from archiver.lock import RunLock
-from archiver.pipelines import finish_abandoned_run
+from archiver.run import RunLifecycle
 from archiver.spiders.belarusinfocus import BelarusInFocusSpider
-from archiver.store import Archive
 
 
 def crawl_settings(*, db_path: str, log_level: str, overrides: Mapping[str, str]) -> Settings:
@@ -41,13 +38,14 @@ def run_crawl(
     full: bool = False,
     since: str | None = None,
 ) -> int:
-    """Crawl ``base_url`` into ``db_path`` under the archive's run lock.
+    """Crawl ``base_url`` into ``db_path``; the run (lock, plan, row, exit code) is the
+    RunLifecycle extension's (archiver.run), as for ``scrapy crawl``.
 
     ``base_url``: one base URL, or several: the primary host first, then its mirrors (passed to
     the spider as ``mirrors``; one alone: the spider's default mirrors).
 
     Returns 0 clean, 1 failures or rejects (see crawl_runs); 1 also after a forced stop (Ctrl-C
-    twice: Scrapy stops without closing the run, which is then completed here with the counts of
+    twice: Scrapy stops without closing the run, which is then completed with the counts of
     what was written and finish reason ``forced_stop``). Raises ArchiveInUseError (exit 75)
     when another run holds the lock, before anything is read or written; the ArchiveError of an
     archive that cannot be opened for writing or fails ``quick_check``, before any request; and
@@ -55,35 +53,33 @@ def run_crawl(
     crawl stopped there, its batch rolled back).
     """
     settings = crawl_settings(db_path=db_path, log_level=log_level, overrides=overrides)
-    clock = clock_from_setting(settings.get("ARCHIVER_NOW"))
-    with RunLock(Path(db_path), now=clock):
-        # a corrupt, read-only or too-new archive fails here, before any request
-        Archive(db_path).open(verify=True).close()
-        settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler(BelarusInFocusSpider)
-        crawler.signals.connect(announce_stops, signal=signals.engine_started)
-        bases = (base_url,) if isinstance(base_url, str) else tuple(base_url)
-        mirrors = {"mirrors": ",".join(bases[1:])} if len(bases) > 1 else {}
-        process.crawl(crawler, base_url=bases[0], full=full, since=since, **mirrors)
-        process.start()
-        # the crawl has stopped and its row is (or is about to be) complete: a late second Ctrl-C
-        # must not kill the process before the caller prints the summary and exits with the code
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        failed = crawler.stats.get_value("archiver/archive_error") if crawler.stats else None
-        if failed:
-            raise ArchiveError(str(failed))
-        code = crawler.stats.get_value("archiver/exit_code") if crawler.stats else None
-        run_id = crawler.stats.get_value("archiver/run_id") if crawler.stats else None
-        if code is None and run_id is not None:  # stopped before the run was completed
-            with Archive(db_path).open() as archive:
-                code = finish_abandoned_run(
-                    archive, int(run_id),
-                    stats=crawler.stats.get_stats() if crawler.stats else {},
-                    failures=list(getattr(crawler.spider, "failures", [])),
-                    at=iso_utc(clock()),
-                )
-    return int(code) if code is not None else 1
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(BelarusInFocusSpider)
+    crawler.signals.connect(announce_stops, signal=signals.engine_started)
+    bases = (base_url,) if isinstance(base_url, str) else tuple(base_url)
+    mirrors = {"mirrors": ",".join(bases[1:])} if len(bases) > 1 else {}
+    failed_to_start: list[BaseException] = []
+    started = process.crawl(crawler, base_url=bases[0], full=full, since=since, **mirrors)
+
+    def keep_error(failure: Failure) -> None:
+        failed_to_start.append(failure.value or RuntimeError(failure.getErrorMessage()))
+
+    started.addErrback(keep_error)
+    process.start()
+    # the crawl has stopped and its row is (or is about to be) complete: a late second Ctrl-C
+    # must not kill the process before the caller prints the summary and exits with the code
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    run = RunLifecycle.of(crawler)
+    if run is None:  # the run could not open (lock held, archive damaged): nothing was written
+        if failed_to_start:
+            raise failed_to_start[0]
+        raise ArchiveError("the crawl did not start (RunLifecycle is not in EXTENSIONS)")
+    code = run.finish_abandoned()
+    if run.error is not None:
+        raise run.error
+    if failed_to_start:
+        raise failed_to_start[0]
+    return code
 
 
 STOP_NOTICES: Final = (

@@ -6,7 +6,7 @@ Used by the spider (``build_item``), by ``archiver extract`` and by re-extractio
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from parsel import Selector
@@ -85,10 +85,8 @@ def process_page(
     site_page: bool | None = None,
 ) -> ArticleItem:
     """``page`` through extraction, normalisation and validation, as a crawl would."""
-    item = build_item(page, decode_page(page), hosts=hosts, site_page=site_page)
-    normalise_item(item, tz=tz)
-    item.reject_reasons = reject_reasons(item)
-    return item
+    item = normalise_item(build_item(page, decode_page(page), hosts=hosts, site_page=site_page), tz=tz)
+    return replace(item, reject_reasons=reject_reasons(item))
 
 
 def record(item: ArticleItem) -> dict[str, Any]:

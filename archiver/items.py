@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RawPage:
     """One HTTP response exactly as received.
 
@@ -29,7 +29,7 @@ class RawPage:
     body: bytes
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RelatedLink:
     """A link from an article to another article.
 
@@ -47,12 +47,15 @@ class RelatedLink:
     kind: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ArticleItem:
-    """An article page: raw fields from the page object, normalised fields from the pipeline.
+    """An article page, a frozen record: raw fields from the page object, normalised fields from
+    normalisation; each step makes a new record (``dataclasses.replace``), none changes one.
 
-    The spider fills ``url``, ``page`` and the ``*_raw``/``*_html`` fields; NormalisePipeline fills
-    the rest; ValidatePipeline sets ``reject_reasons`` (empty when the item is valid).
+    The page object (archiver.extract.build_item) gives ``url``, ``page`` and the
+    ``*_raw``/``*_html`` fields; ``archiver.article.normalise_item`` returns a copy with the
+    normalised ones; validation a copy with ``reject_reasons`` (empty when the item is valid).
+    The lists and the dict it holds are not to be changed in place either.
     """
 
     url: str
@@ -117,7 +120,7 @@ class ArticleItem:
     reject_reasons: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class NotModified:
     """An archived article the server answered 304 Not Modified for: seen again, not parsed.
 

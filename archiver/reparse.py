@@ -65,9 +65,7 @@ class ReparseReport:
 
 def _extract(page: RawPage, tz: str) -> ArticleItem:
     """Worker: the page through the crawl's path; the body is dropped for the trip back."""
-    item = process_page(page, tz=tz)
-    item.page = replace(page, body=b"")
-    return item
+    return replace(process_page(page, tz=tz), page=replace(page, body=b""))
 
 
 def reparse(
@@ -131,8 +129,7 @@ def _one_ahead(
 
 def _store(archive: Archive, pages: list[RawPage], items: list[ArticleItem], report: ReparseReport) -> None:
     """Store one batch: valid items through store_items; invalid ones are only counted."""
-    for item, page in zip(items, pages, strict=True):
-        item.page = page
+    items = [replace(item, page=page) for item, page in zip(items, pages, strict=True)]
     report.pages += len(items)
     invalid = [item for item in items if item.reject_reasons]
     archived = archive.archived_urls(item.url or item.page.url for item in invalid)

@@ -58,6 +58,8 @@ ITEM_PIPELINES = {
     "archiver.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
+    # the run: lock, plan, crawl_runs row, failures, exit code (the spider opts in: ARCHIVER_RUN)
+    "archiver.run.RunLifecycle": 100,
     "archiver.progress.Progress": 500,  # pages, totals, rate, ETA and items while the crawl runs
 }
 
@@ -65,7 +67,11 @@ EXTENSIONS = {
 ARCHIVER_DB = "data/archive.db"  # the SQLite archive (created with its schema if missing)
 ARCHIVER_TIMEZONE = "Europe/Minsk"  # the site's timezone for times shown without an offset
 ARCHIVER_BATCH_SIZE = 50  # items per write transaction
-ARCHIVER_MODE = "full"  # recorded in crawl_runs.mode
+ARCHIVER_RUN = False  # set by the spider: archiver.run.RunLifecycle owns its run
+ARCHIVER_BASE_URL = ""  # set by the spider from its base_url: recorded in crawl_runs.base_url
+ARCHIVER_FULL = False  # walk everything (the spider's full=1 sets it)
+ARCHIVER_SINCE = ""  # ISO 8601 date or time: nothing older is fetched (the spider's since=)
+ARCHIVER_RECHECK_DAYS = 7  # archived articles of this many days are re-checked (archiver.plan)
 ARCHIVER_NOW = None  # ISO instant to freeze the clock (tests); None = system clock
 ARCHIVER_LOOPBACK_FAST = True  # lift the throttle when base_url is on loopback
 ARCHIVER_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from archiver.items import ArticleItem, RawPage
@@ -50,6 +51,4 @@ def make_item(slug: str = "a", **fields: Any) -> ArticleItem:
         body=body,
         word_count=len(body.split()),
     )
-    for name, value in fields.items():
-        setattr(item, name, value)
-    return item
+    return replace(item, **fields)

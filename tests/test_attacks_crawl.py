@@ -12,6 +12,7 @@ import json
 import signal
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,10 @@ from scrapy.utils.test import get_crawler
 
 from archiver.extract import build_item, decode_page
 from archiver.items import ArticleItem, Failed, RawPage
-from archiver.pipelines import (
-    NormalisePipeline,
-    StorePipeline,
-    ValidatePipeline,
-    finish_abandoned_run,
-    record_failures,
-)
+from archiver.pipelines import NormalisePipeline, StorePipeline, ValidatePipeline
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.replica.faults import BAD_LINK, FaultSpec
+from archiver.run import RunLifecycle, finish_abandoned_run, record_failures
 from archiver.spiders.belarusinfocus import (
     _xml_text,
     defuse_xml,
@@ -70,10 +66,9 @@ def items(n: int) -> list[ArticleItem]:
 def store_pipeline(db: Path) -> StorePipeline:
     crawler = get_crawler(scrapy.Spider, settings_dict={"ARCHIVER_DB": str(db),
                                                         "ARCHIVER_NOW": FROZEN_NOW})
-    crawler.spider = crawler._create_spider("t")
-    pipeline = StorePipeline.from_crawler(crawler)
-    pipeline.open_spider()
-    return pipeline
+    run = RunLifecycle(crawler, db_path=str(db))
+    run.open()
+    return StorePipeline(crawler, run, batch_size=50)
 
 
 def test_one_poisoned_item_is_rejected_and_the_batch_stored(tmp_path: Path) -> None:
@@ -81,8 +76,8 @@ def test_one_poisoned_item_is_rejected_and_the_batch_stored(tmp_path: Path) -> N
     db = tmp_path / "a.db"
     pipeline = store_pipeline(db)
     batch = items(4)
-    batch[1].title_raw = (batch[1].title_raw or "") + "\ud800"
-    batch[2].published_raw = "\ud800 2020"
+    batch[1] = replace(batch[1], title_raw=(batch[1].title_raw or "") + "\ud800")
+    batch[2] = replace(batch[2], published_raw="\ud800 2020")
     for item in batch:
         pipeline.process_item(item)
     pipeline.flush()
@@ -92,12 +87,11 @@ def test_one_poisoned_item_is_rejected_and_the_batch_stored(tmp_path: Path) -> N
     pipeline.process_item(items(5)[4])  # the store goes on
     pipeline.flush()
     assert pipeline.outcomes["new"] == 3
-    assert pipeline.archive is not None
-    rejects = list(pipeline.archive.db.query("SELECT url, reason, kind, page_id FROM rejects"))
+    rejects = list(pipeline.run.archive.db.query("SELECT url, reason, kind, page_id FROM rejects"))
     assert {r["url"] for r in rejects} == {batch[1].url, batch[2].url}
     assert all("could not be stored (UnicodeEncodeError" in r["reason"] for r in rejects)
     assert all(r["kind"] == "invalid" and r["page_id"] is not None for r in rejects)
-    pipeline.archive.close()
+    pipeline.run.release()
 
 
 def test_absurd_statuses_are_kept_as_failures_without_the_status(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import re
 import socket
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,8 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         edited = make_item("plain", title="Hi-Tech Park grows fast", body=PLAIN + " More.",
                            author="Anna Maria", image_credit="TUT.BY; AP",
                            related=[link("other", 1, "similar")])
-        edited.page = make_page(url("plain"), fetched_at=T2)
-        edited.page.body = b"<html><h1>edited page</h1></html>"
+        edited = replace(edited, page=replace(make_page(url("plain"), fetched_at=T2),
+                                              body=b"<html><h1>edited page</h1></html>"))
         archive.store_items([edited], run_id=None, seen_at=T2)
         archive.record_urls(url("plain"), [f"{BASE}/politics/plain/", "https://www.belarusinfocus.pro/plain"],
                             seen_at=T2)

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
     ))
     rejected = make_item("broken", page=make_page(f"{BASE}/politics/broken", status=599, body=b""))
-    rejected.reject_reasons = ["no publication date"]
+    rejected = replace(rejected, reject_reasons=["no publication date"])
     items.append(rejected)
     with Archive(path) as archive:
         archive.store_items(items, run_id=None, seen_at=T1)

@@ -28,8 +28,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # exports, charts, Datasette: over the store
     ("query", ("archiver.query", "archiver.fixtures")),
     # Scrapy and the runs that drive the layers below
-    ("crawl", ("archiver.middlewares", "archiver.progress", "archiver.spiders", "archiver.pipelines",
-               "archiver.settings", "archiver.crawl", "archiver.reparse")),
+    ("crawl", ("archiver.middlewares", "archiver.progress", "archiver.run", "archiver.spiders",
+               "archiver.pipelines", "archiver.settings", "archiver.crawl", "archiver.reparse")),
     ("cli", ("archiver.cli", "archiver.__main__", "archiver.docs")),
 )
 """Every module of the package, by layer, lowest first: a module imports only modules of its own

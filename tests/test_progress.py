@@ -10,7 +10,7 @@ import queue
 import signal
 import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -26,6 +26,7 @@ from archiver.pages.belarusinfocus import ListingPage
 from archiver.progress import Progress, _duration
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.replica.faults import FaultSpec
+from archiver.run import RunLifecycle
 from archiver.spiders.belarusinfocus import BelarusInFocusSpider
 from archiver.store import Archive
 from tests.conftest import FROZEN_NOW, Replica, run_cli
@@ -213,16 +214,35 @@ def test_the_replicas_pagers_say_how_far_they_go(replica: Replica) -> None:
 # --- the sitemap's own warn size ----------------------------------------------------------------
 
 
-def sitemap_spider(**settings: Any) -> BelarusInFocusSpider:
-    """A spider with a crawler of ``settings`` (no archive: the plan of a first full crawl)."""
-    crawler = get_crawler(BelarusInFocusSpider, {"ARCHIVER_NOW": FROZEN_NOW, **settings})
-    spider = BelarusInFocusSpider(base_url="http://127.0.0.1:9")
-    spider.crawler = crawler
-    spider.settings = crawler.settings
-    return spider
+@pytest.fixture
+def sitemap_spider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., BelarusInFocusSpider]]:
+    """Make a spider with a crawler of ``settings`` and an open run on an empty archive (the plan
+    of a first full crawl); the runs are closed afterwards."""
+    runs: list[RunLifecycle] = []
+
+    def make(**settings: Any) -> BelarusInFocusSpider:
+        crawler = get_crawler(BelarusInFocusSpider, {"ARCHIVER_NOW": FROZEN_NOW, **settings})
+        spider = BelarusInFocusSpider(base_url="http://127.0.0.1:9")
+        spider.crawler = crawler
+        spider.settings = crawler.settings
+        run = RunLifecycle(crawler, db_path=str(tmp_path / f"a{len(runs)}.db"),
+                           base_url="http://127.0.0.1:9", full=True)
+        run.open()
+        runs.append(run)
+        monkeypatch.setattr(RunLifecycle, "of", staticmethod(lambda _crawler: run))
+        return spider
+
+    yield make
+    for run in runs:
+        run.archive.close()
+        run.lock.release()
 
 
-def test_sitemap_requests_carry_the_sitemap_warn_size() -> None:
+def test_sitemap_requests_carry_the_sitemap_warn_size(
+    sitemap_spider: Callable[..., BelarusInFocusSpider],
+) -> None:
     spider = sitemap_spider(ARCHIVER_SITEMAP_WARNSIZE=12345, DOWNLOAD_WARNSIZE=100)
 
     async def first_requests() -> list[scrapy.Request]:
@@ -240,7 +260,9 @@ def test_sitemap_requests_carry_the_sitemap_warn_size() -> None:
     ]
 
 
-def test_the_default_sitemap_warn_size_is_past_the_page_warn_size() -> None:
+def test_the_default_sitemap_warn_size_is_past_the_page_warn_size(
+    sitemap_spider: Callable[..., BelarusInFocusSpider],
+) -> None:
     # 20,000 articles make a sitemap of about 3 MiB (issue 18.8): no warning for it, but one
     # before DOWNLOAD_MAXSIZE refuses it
     assert settings.DOWNLOAD_WARNSIZE < 3 * 1024 * 1024 < settings.ARCHIVER_SITEMAP_WARNSIZE
@@ -248,7 +270,9 @@ def test_the_default_sitemap_warn_size_is_past_the_page_warn_size() -> None:
     assert sitemap_spider().sitemap_warnsize == settings.ARCHIVER_SITEMAP_WARNSIZE
 
 
-def test_the_spider_counts_a_full_pagers_pages_once_its_first_page_is_read() -> None:
+def test_the_spider_counts_a_full_pagers_pages_once_its_first_page_is_read(
+    sitemap_spider: Callable[..., BelarusInFocusSpider],
+) -> None:
     spider = sitemap_spider()
     pager = ('<ul class="pager"><li class="pager-next"><a href="/?page=1">next</a></li>'
              '<li class="pager-last"><a href="/?page=41">last</a></li></ul>')

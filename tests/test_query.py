@@ -9,6 +9,7 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,7 @@ def make_item(slug: str, **fields: Any) -> ArticleItem:
         published_local="2016-11-07T10:41:00+03:00", image_credit="TUT.BY",
         lead=f"Lead of {slug}.", body=body, word_count=len(body.split()),
     )
-    for name, value in fields.items():
-        setattr(item, name, value)
-    return item
+    return replace(item, **fields)
 
 
 def link(slug: str, position: int = 1, kind: str = "similar") -> RelatedLink:

@@ -68,9 +68,9 @@ def test_an_up_to_date_archive_is_left_as_it_is(site: ReplicaSite, tmp_path: Pat
 def test_a_parser_fix_revises_exactly_the_wrong_articles(site: ReplicaSite, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     items = [process_page(page) for page in pages(site)]
+    # as an earlier, wrong title selector stored them
+    items[:5] = [replace(item, title="Belarus in Focus") for item in items[:5]]
     buggy = items[:5]
-    for item in buggy:  # as an earlier, wrong title selector stored them
-        item.title = "Belarus in Focus"
     archive_with(db, items)
     with Archive(db) as archive:
         report = reparse(archive, workers=2, batch=7)  # several batches through the pool
@@ -85,7 +85,7 @@ def test_a_parser_fix_revises_exactly_the_wrong_articles(site: ReplicaSite, tmp_
 def test_a_page_rejected_by_an_old_parser_becomes_an_article(site: ReplicaSite, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     items = [process_page(page) for page in pages(site)]
-    items[3].reject_reasons = ["no title"]  # what an older parser said
+    items[3] = replace(items[3], reject_reasons=["no title"])  # what an older parser said
     archive_with(db, items)
     assert items[3].url not in rows(db)
     with Archive(db) as archive:
@@ -99,8 +99,8 @@ def test_an_article_whose_page_no_longer_passes_is_kept_and_reported(
 ) -> None:
     db = tmp_path / "archive.db"
     items = [process_page(page) for page in pages(site)]
-    broken = items[0]
-    broken.page = replace(broken.page, body=b"<html><body><p>moved</p></body></html>")
+    broken = items[0] = replace(
+        items[0], page=replace(items[0].page, body=b"<html><body><p>moved</p></body></html>"))
     archive_with(db, items)
     before = rows(db)[broken.url]
     with Archive(db) as archive:
@@ -113,7 +113,7 @@ def test_an_article_whose_page_no_longer_passes_is_kept_and_reported(
 def test_the_command(site: ReplicaSite, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     items = [process_page(page) for page in pages(site)]
-    items[1].title = "stale"
+    items[1] = replace(items[1], title="stale")
     archive_with(db, items)
     result = run_cli("reparse", "--db", str(db), "--workers", "2")
     assert result.returncode == 0, result.stderr

@@ -397,8 +397,8 @@ def test_links_follow_the_current_version_and_revisions_keep_theirs(archive: Arc
 
 
 def test_http_validators_are_kept_and_not_modified_only_touches(archive: Archive) -> None:
-    page = make_page(f"{BASE}/politics/a", fetched_at=T1)
-    page.headers = {"etag": ['"v1"'], "Last-Modified": ["Mon, 07 Nov 2016 07:41:00 GMT"]}
+    page = replace(make_page(f"{BASE}/politics/a", fetched_at=T1),
+                   headers={"etag": ['"v1"'], "Last-Modified": ["Mon, 07 Nov 2016 07:41:00 GMT"]})
     archive.store_items([make_item("a", page=page)], run_id=None, seen_at=T1)
     state = archive.crawl_state()[f"{BASE}/politics/a"]
     assert (state.etag, state.last_modified, state.last_seen_at) == (
@@ -546,8 +546,7 @@ def test_hostile_text_is_stored_and_read_back_exactly(archive: Archive) -> None:
         title_raw=HOSTILE, field_sources={HOSTILE: HOSTILE},
         related=[RelatedLink(HOSTILE, HOSTILE, 1, "inline")], reject_reasons=[],
     )
-    item.url = url
-    item.page = make_page(url, body=HOSTILE.encode())
+    item = replace(item, url=url, page=make_page(url, body=HOSTILE.encode()))
     assert archive.store_items([item], run_id=None, seen_at=T1) == ["new"]
     article = archive.get_article(url)
     assert article is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -44,9 +45,7 @@ def weekly(slug: str, *, start: str = "2023-05-15", end: str = "2023-05-21", tre
         "image_caption": "Lukashenka at a meeting", "image_credit_raw": "Фота: president.gov.by",
         "image_credit": "president.gov.by", "lang": lang, **fields,
     }
-    item = make_item(slug, **values)
-    item.url = url
-    return item
+    return replace(make_item(slug, **values), url=url)
 
 
 def rows(archive: Archive, sql: str, *params: object) -> list[dict[str, Any]]:

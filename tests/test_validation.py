@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,7 @@ def valid_item(**changes: Any) -> ArticleItem:
         body=" ".join(["word"] * MIN_BODY_WORDS),
         word_count=MIN_BODY_WORDS,
     )
-    for name, value in changes.items():
-        setattr(item, name, value)
-    return item
+    return replace(item, **changes)
 
 
 # --- reject_reasons and ValidatePipeline --------------------------------------------------------
@@ -84,9 +83,10 @@ def test_validate_pipeline_marks_and_counts() -> None:
     pipeline = ValidatePipeline.from_crawler(crawler)
     good, bad = valid_item(), valid_item(title="")
     assert pipeline.process_item(good) is good
-    assert pipeline.process_item(bad) is bad
-    assert good.reject_reasons == []
-    assert bad.reject_reasons == ["no title"]
+    marked = pipeline.process_item(bad)
+    assert isinstance(marked, ArticleItem)
+    assert marked.reject_reasons == ["no title"]
+    assert bad.reject_reasons == []  # a new record: the frozen input is left as it is
     assert crawler.stats is not None
     assert crawler.stats.get_value("archiver/valid") == 1
     assert crawler.stats.get_value("archiver/rejected") == 1

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any, Final, Self, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -23,9 +22,9 @@ from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed
 
 from archiver.clock import Clock, clock_from_setting, iso_utc
+from archiver.dates import parse_bound
 from archiver.extract import build_item
 from archiver.items import ArticleItem, Failed, NotModified, RawPage
-from archiver.lock import RunLock
 from archiver.middlewares import EXPECT_BODY, GAVE_UP
 from archiver.normalise import canonical_url, parse_period, parse_published
 from archiver.pages.belarusinfocus import (
@@ -35,9 +34,9 @@ from archiver.pages.belarusinfocus import (
     sitemap_links,
 )
 from archiver.pages.site import canonical_article_url, is_article_url, is_loopback_url
-from archiver.plan import RECHECK_DAYS, RETRY_DAYS, Action, CrawlPlan, parse_instant
+from archiver.plan import Action, CrawlPlan, parse_instant
+from archiver.run import RunLifecycle
 from archiver.scope import SiteScope
-from archiver.store import Archive, KnownArticle
 
 DEFAULT_BASE_URL = "https://belarusinfocus.info"
 DEFAULT_MIRRORS = "https://belarusinfocus.pro"
@@ -97,19 +96,10 @@ class BelarusInFocusSpider(scrapy.Spider):
         """The site's base URLs, the primary first: the ``hosts`` of the page objects."""
         self.scope = SiteScope(self.base_url, self.mirrors)
         self.allowed_domains = [urlsplit(u).hostname or "" for u in self.base_urls]
-        self.seen_urls: dict[str, set[str]] = {}
-        """Canonical article URL -> the other URLs (link variants, other hosts, redirect sources)
-        it was seen under in this run, recorded in ``article_urls`` by the StorePipeline."""
         self.db = db
         self.full = parse_flag(full)
         self.since = parse_since(since)
         self.clock: Clock = clock_from_setting(None)
-        self.lock: RunLock | None = None
-        """The run lock when this spider took it (runs not started by ``archiver crawl``)."""
-        self.plan: CrawlPlan | None = None
-        """Set by ``from_crawler`` from the archive's state (see archiver.plan)."""
-        self.failures: list[Failed] = []
-        """Every article that could not be fetched in this run."""
         self.requested: set[str] = set()
         """Article URLs requested in this run: each once, though several pages link to it.
 
@@ -120,8 +110,6 @@ class BelarusInFocusSpider(scrapy.Spider):
         """The page templates to know (ARCHIVER_TEMPLATES; None: every one), set by from_crawler."""
         self.listing_failures = 0
         """Listing pages that could not be fetched (their articles may come from the sitemap)."""
-        self.start_points_fetched = 0
-        """Listing pages, feeds and sitemaps that arrived and were read (0: nothing was reached)."""
         self.linked: set[str] = set()
         """Article URLs that listing pages of this run linked (a pager stops when none is new)."""
         self.max_listing_pages = 2000
@@ -131,7 +119,9 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """Build the spider: the archive path, the clock, the throttle on loopback, the plan."""
+        """Build the spider: the archive path, the clock, the throttle on loopback; the run's
+        arguments as settings for its lifecycle (archiver.run: ``ARCHIVER_RUN``,
+        ``ARCHIVER_BASE_URL``, ``ARCHIVER_FULL``, ``ARCHIVER_SINCE``)."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if spider.db:
@@ -142,25 +132,21 @@ class BelarusInFocusSpider(scrapy.Spider):
         spider.barren_pages = max(1, settings.getint("ARCHIVER_BARREN_PAGES", 2))
         if is_loopback_url(spider.base_url) and settings.getbool("ARCHIVER_LOOPBACK_FAST", True):
             settings.setdict(LOOPBACK_SETTINGS, priority="spider")
-        if not settings.getbool("ARCHIVER_LOCK_HELD"):
-            # run by `scrapy crawl` or Scrapyd, not by `archiver crawl`: take the lock here
-            spider.lock = RunLock(Path(settings.get("ARCHIVER_DB")), now=spider.clock)
-            spider.lock.acquire()
-            crawler.signals.connect(spider.release_lock, signal=signals.engine_stopped)
-        spider.plan = read_plan(
-            settings.get("ARCHIVER_DB"),
-            now=spider.clock(),
-            full=spider.full or settings.getbool("ARCHIVER_FULL"),
-            since=spider.since,
-            recheck_days=settings.getint("ARCHIVER_RECHECK_DAYS", RECHECK_DAYS),
-        )
-        settings.set("ARCHIVER_MODE", spider.plan.mode, priority="spider")
+        settings.set("ARCHIVER_RUN", True, priority="spider")
+        settings.set("ARCHIVER_BASE_URL", spider.base_url, priority="spider")
+        if spider.full:
+            settings.set("ARCHIVER_FULL", True, priority="spider")
+        if spider.since is not None:
+            settings.set("ARCHIVER_SINCE", iso_utc(spider.since), priority="spider")
         return spider
 
-    def release_lock(self) -> None:
-        """Release the run lock this spider took, once the engine has stopped."""
-        if self.lock is not None:
-            self.lock.release()
+    @property
+    def run(self) -> RunLifecycle:
+        """The crawl's run (archiver.run): its plan; where failures and sightings are reported."""
+        run = RunLifecycle.of(self.crawler)
+        if run is None:
+            raise RuntimeError("the belarusinfocus spider needs archiver.run.RunLifecycle in EXTENSIONS")
+        return run
 
     async def start(self) -> AsyncIterator[Any]:
         """Failed articles of earlier runs, then the front listing, the feed and the sitemap.
@@ -182,10 +168,8 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     @property
     def current_plan(self) -> CrawlPlan:
-        """The run's plan; a spider built without ``from_crawler`` plans a full crawl."""
-        if self.plan is None:
-            self.plan = CrawlPlan.choose(known={}, now=self.clock(), since=self.since)
-        return self.plan
+        """The run's plan (archiver.plan), read by the run from the archive's state."""
+        return self.run.plan
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the wanted articles of a listing page, then the next page if the plan says so.
@@ -197,7 +181,7 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     def _parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         plan = self.current_plan
-        self.start_points_fetched += 1
+        self.run.start_point_read()
         self._count("archiver/listing_pages_done")
         text = _text(response)
 
@@ -243,7 +227,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         return self.guarded(response, "feed", lambda: self._parse_feed(response))
 
     def _parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        self.start_points_fetched += 1
+        self.run.start_point_read()
         text = defuse_xml(_xml_text(response, self.max_xml_bytes))
         entries = self.without_bad_links(
             response.url, text, lambda t: feed_entries(response.url, t, self.base_urls), xml=True
@@ -270,7 +254,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         return self.guarded(response, "sitemap", lambda: self._parse_sitemap(response))
 
     def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        self.start_points_fetched += 1
+        self.run.start_point_read()
         text = defuse_xml(_xml_text(response, self.max_xml_bytes))
         entries, nested = self.without_bad_links(
             response.url, text, lambda t: sitemap_links(response.url, t, self.base_urls), xml=True
@@ -301,7 +285,7 @@ class BelarusInFocusSpider(scrapy.Spider):
     def fail_page(self, url: str, reason: str, status: int | None) -> None:
         """Record ``url`` as failed in this run (``rejects`` of kind ``failed``)."""
         key = self.article_key(url) if is_article_url(url, self.base_urls) else canonical_url(url)
-        self.failures.append(Failed(key or url, reason, _valid_status(status)))
+        self.run.fail(Failed(key or url, reason, _valid_status(status)))
         self._count("archiver/failures")
         self.logger.warning("failed: %s (%s)", url, reason)
 
@@ -344,7 +328,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         the archive knows that URL already (an idle run writes nothing)."""
         spelled = canonical_url(url)
         if spelled and spelled != key and spelled not in self.current_plan.known:
-            self.seen_urls.setdefault(key, set()).add(spelled)
+            self.run.note_url(key, spelled)
 
     def on_same_host(self, url: str) -> str | None:
         """A listing page's next page as linked (same host: each host's home differs), or None
@@ -446,9 +430,9 @@ class BelarusInFocusSpider(scrapy.Spider):
             body=response.body,
         )
         if not isinstance(response, TextResponse):
-            item = ArticleItem(url=url, page=page)
-            item.reject_reasons.append(f"not a text page ({response.headers.get('Content-Type')!r})")
-            yield item
+            yield ArticleItem(url=url, page=page, reject_reasons=[
+                f"not a text page ({response.headers.get('Content-Type')!r})"
+            ])
             return
         try:
             item = self.without_bad_links(
@@ -456,12 +440,11 @@ class BelarusInFocusSpider(scrapy.Spider):
                 lambda text: build_item(page, text, templates=self.templates, hosts=self.base_urls),
             )
         except Exception as exc:  # noqa: BLE001 (the boundary: any error reading a page is its reject)
-            item = ArticleItem(url=url, page=page)
-            item.reject_reasons.append(f"the page could not be read ({_describe_exc(exc)})")
-            yield item
+            yield ArticleItem(url=url, page=page, reject_reasons=[
+                f"the page could not be read ({_describe_exc(exc)})"
+            ])
             return
-        item.url = url if item.url == canonical_url(response.url) else item.url
-        yield item
+        yield replace(item, url=url) if item.url == canonical_url(response.url) else item
 
     def article_request(self, url: str, action: Action = Action.FETCH) -> scrapy.Request:
         """The request for an article page; conditional for CHECK when validators are archived
@@ -494,7 +477,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure) -> None:
-        """Remember an article that could not be fetched, with why (see StorePipeline).
+        """Report an article that could not be fetched, with why, to the run (archiver.run).
 
         A page that robots.txt forbids is not a failure: it is counted and left alone.
         """
@@ -674,41 +657,11 @@ def parse_flag(value: str | bool) -> bool:
 
 
 def parse_since(value: str | None) -> datetime | None:
-    """The ``since`` argument (``2024-01-01``, or an ISO 8601 time) as aware UTC; None for none."""
+    """The ``since`` argument in the CLI's one grammar (``2024``, ``2024-01``, ``2024-01-31`` or an
+    ISO 8601 time; archiver.dates) as aware UTC; None for none. ValueError names the forms."""
     if value is None or not value.strip():
         return None
-    parsed = parse_instant(value)
-    if parsed is None:
-        raise ValueError(f"since must be a date like 2024-01-31, got {value!r}")
-    return parsed
-
-
-def read_plan(
-    db_path: str, *, now: datetime, full: bool, since: datetime | None, recheck_days: int
-) -> CrawlPlan:
-    """The run's plan from the archive's state (an archive that does not exist yet is empty).
-
-    Call it under the run lock and before the run's own ``crawl_runs`` row is written.
-    """
-    known: dict[str, KnownArticle] = {}
-    committed: set[str] | None = None
-    retry: list[str] = []
-    if Path(db_path).exists():
-        with Archive(db_path).open(readonly=True) as archive:
-            known = archive.crawl_state()
-            point = archive.resume_point()
-            if point is not None:
-                committed = archive.committed_since(point)
-            retry = archive.retry_urls(since=iso_utc(now - timedelta(days=RETRY_DAYS)))
-    return CrawlPlan.choose(
-        known=known,
-        now=now,
-        full=full,
-        resume_committed=committed,
-        since=since,
-        recheck_days=recheck_days,
-        retry=retry,
-    )
+    return datetime.fromisoformat(parse_bound(value).replace("Z", "+00:00"))
 
 
 def _text(response: Response) -> str:
