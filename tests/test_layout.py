@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import child_env
+
 PACKAGE = Path(__file__).resolve().parent.parent / "archiver"
 
 
@@ -62,5 +64,7 @@ def test_extracting_a_page_does_not_import_scrapy() -> None:
         "import sys, archiver.extract, archiver.reparse, archiver.article; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=child_env()
+    )
     assert out.stdout.strip() == "[]"

@@ -25,7 +25,7 @@ import pytest
 
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
-from tests.conftest import FROZEN_NOW, Replica
+from tests.conftest import FROZEN_NOW, Replica, child_env
 
 pytestmark = pytest.mark.e2e
 
@@ -119,7 +119,7 @@ def start_scrapyd(home: Path) -> Scrapyd:
     # HOME points at the temporary directory so that no ~/.scrapyd.conf or ~/.config/scrapy.cfg of
     # the machine applies; the working directory has no scrapy.cfg above it, so Scrapyd reads only
     # our scrapyd.conf (and /etc/scrapyd/, which a test machine does not have).
-    env = {**os.environ, "HOME": str(home), "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = child_env(HOME=str(home))
     for name in ("SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT", "XDG_CONFIG_HOME"):
         env.pop(name, None)
     for _attempt in range(3):  # the free port can be taken between our probe and Scrapyd's bind
