@@ -104,3 +104,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     """Whether this run rewrites the golden outputs (``pytest --update-goldens``)."""
     return bool(request.config.getoption("--update-goldens"))
+
+
+SLOWEST_FIRST = (
+    "tests/test_kills.py", "tests/test_scrapyd.py", "tests/test_readers.py", "tests/test_serve.py",
+)
+"""Files that take longest (about a minute, then tens of seconds each): they start first."""
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the slow tests first: SLOWEST_FIRST, then the other e2e tests, then the rest.
+
+    With pytest-xdist's ``--dist loadfile --no-loadscope-reorder`` (pyproject's addopts) a worker
+    takes whole files in this order, so the longest file does not start last and hold up the run.
+    A stable sort on top of pytest-randomly's shuffle: the order within each group stays random."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in SLOWEST_FIRST:
+            return SLOWEST_FIRST.index(path)
+        return len(SLOWEST_FIRST) + (item.get_closest_marker("e2e") is None)
+
+    items.sort(key=rank)

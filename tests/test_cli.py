@@ -91,6 +91,7 @@ def test_extract_reports_reject_reasons(tmp_path: Path) -> None:
     assert any("body too short" in r for r in out["reject_reasons"])
 
 
+@pytest.mark.e2e
 def test_demo_archives_the_replica(tmp_path: Path) -> None:
     from archiver.replica import ReplicaSite
 
