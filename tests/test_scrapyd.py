@@ -46,7 +46,7 @@ class Scrapyd:
 
     def get(self, endpoint: str, **params: str) -> dict[str, Any]:
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
-        with urllib.request.urlopen(f"{self.url}/{endpoint}{query}", timeout=10) as response:
+        with urllib.request.urlopen(f"{self.url}/{endpoint}{query}", timeout=60) as response:
             return json.loads(response.read())  # type: ignore[no-any-return]
 
     def post(self, endpoint: str, fields: list[tuple[str, str]], files: dict[str, bytes] | None = None,
