@@ -109,21 +109,27 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 SLOWEST_FIRST = (
     "tests/test_kills.py", "tests/test_scrapyd.py", "tests/test_readers.py", "tests/test_serve.py",
 )
-"""Files that take longest (about a minute, then tens of seconds each): they start first."""
+"""The e2e files that take longest (about a minute, then tens of seconds each): they start first."""
+SLOWEST_UNIT_FIRST = (
+    "tests/test_realworld.py", "tests/test_export.py", "tests/test_replica.py", "tests/test_hostile.py",
+    "tests/test_mutations.py",
+)
+"""The not-e2e files that take longest: they start first among those (``-m "not e2e"``)."""
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start the slow tests first: SLOWEST_FIRST, then the other e2e tests, then the rest.
+    """Start the slow tests first: SLOWEST_FIRST, the other e2e tests, SLOWEST_UNIT_FIRST, the rest.
 
     With pytest-xdist's ``--dist loadfile --no-loadscope-reorder`` (pyproject's addopts) a worker
-    takes whole files in this order, so the longest file does not start last and hold up the run.
+    takes whole files in this order, so a long file does not start last and hold up the run.
     A stable sort on top of pytest-randomly's shuffle: the order within each group stays random."""
+    order = (*SLOWEST_FIRST, "e2e", *SLOWEST_UNIT_FIRST)
 
     def rank(item: pytest.Item) -> int:
         path = item.nodeid.split("::", 1)[0]
-        if path in SLOWEST_FIRST:
-            return SLOWEST_FIRST.index(path)
-        return len(SLOWEST_FIRST) + (item.get_closest_marker("e2e") is None)
+        if path in order:
+            return order.index(path)
+        return order.index("e2e") if item.get_closest_marker("e2e") else len(order)
 
     items.sort(key=rank)
