@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import pkgutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 
 from archiver.replica import ReplicaServer, ReplicaSite
 
+ROOT = Path(__file__).resolve().parent.parent
 FROZEN_NOW = "2026-11-28T12:00:00Z"
 """The crawl clock in tests (ARCHIVER_NOW); the replica's own clock is its DEFAULT_NOW."""
 ARTICLE_FIELDS = (
@@ -46,13 +50,44 @@ def replica_200() -> Iterator[Replica]:
         yield Replica(site, server)
 
 
+def _child_warnings() -> str:
+    """PYTHONWARNINGS for the processes tests start: ``error``, then pyproject's ``filterwarnings``
+    ignores. Python's -W takes a whole module name where pytest takes a pattern, so an ignore of
+    ``pkg.*`` becomes one of ``pkg`` and one of each module in it."""
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        filters = tomllib.load(f)["tool"]["pytest"]["ini_options"]["filterwarnings"]
+    out = []
+    for entry in filters:
+        action, _, rest = entry.partition(":")
+        if action != "ignore":
+            out.append(entry)
+            continue
+        message, category, module = [*rest.split(":"), "", ""][:3]
+        package = module.removesuffix(".*")
+        spec = importlib.util.find_spec(package) if package else None
+        names = [package]
+        if spec is not None and spec.submodule_search_locations is not None:
+            names += [f"{package}.{m.name}" for m in pkgutil.iter_modules(spec.submodule_search_locations)]
+        out += [f"ignore:{message}:{category}:{name}" for name in names]
+    return ",".join(out)
+
+
+CHILD_WARNINGS = _child_warnings()
+"""PYTHONWARNINGS of the processes tests start: warnings are errors there too, as in pytest."""
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a process a test starts: this one's, warnings as errors, and ``extra``."""
+    return {**os.environ, "PYTHONWARNINGS": CHILD_WARNINGS, **extra}
+
+
 def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
     """``python -m archiver ARGS`` in a subprocess (Scrapy's reactor runs once per process)."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = child_env()
     return subprocess.run(
         [sys.executable, "-m", "archiver", *args],
         capture_output=True, text=True, timeout=timeout, env=env, check=False,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
     )
 
 
@@ -70,3 +105,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     """Whether this run rewrites the golden outputs (``pytest --update-goldens``)."""
     return bool(request.config.getoption("--update-goldens"))
+
+
+SLOWEST_FIRST = (
+    "tests/test_kills.py", "tests/test_scrapyd.py", "tests/test_readers.py", "tests/test_serve.py",
+)
+"""The e2e files that take longest (about a minute, then tens of seconds each): they start first."""
+SLOWEST_UNIT_FIRST = (
+    "tests/test_realworld.py", "tests/test_export.py", "tests/test_replica.py", "tests/test_hostile.py",
+    "tests/test_mutations.py",
+)
+"""The not-e2e files that take longest: they start first among those (``-m "not e2e"``)."""
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the slow tests first: SLOWEST_FIRST, the other e2e tests, SLOWEST_UNIT_FIRST, the rest.
+
+    With pytest-xdist's ``--dist loadfile --no-loadscope-reorder`` (pyproject's addopts) a worker
+    takes whole files in this order, so a long file does not start last and hold up the run.
+    A stable sort on top of pytest-randomly's shuffle: the order within each group stays random."""
+    order = (*SLOWEST_FIRST, "e2e", *SLOWEST_UNIT_FIRST)
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in order:
+            return order.index(path)
+        return order.index("e2e") if item.get_closest_marker("e2e") else len(order)
+
+    items.sort(key=rank)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from archiver.errors import ArchiverError
 from archiver.store import Archive
-from tests.conftest import FROZEN_NOW, Replica
+from tests.conftest import FROZEN_NOW, Replica, child_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = ("-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.02", "-s", "ARCHIVER_BATCH_SIZE=5")
@@ -20,12 +19,48 @@ SLOW = ("-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.02", "-s", "ARCHI
 
 def start_crawl(base_url: str, db: Path, *extra: str) -> subprocess.Popen[str]:
     """``archiver crawl`` of ``base_url`` into ``db`` (clock frozen at FROZEN_NOW), not awaited."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = child_env()
     return subprocess.Popen(
         [sys.executable, "-m", "archiver", "crawl", "--base-url", base_url, "--db", str(db),
          "-s", f"ARCHIVER_NOW={FROZEN_NOW}", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
     )
+
+
+WAITS_RECORDED = """
+import sys
+from archiver import middlewares
+from archiver.cli import main
+
+waits = open(sys.argv[1], "a", encoding="utf-8")
+
+async def sleep(seconds: float) -> None:
+    waits.write(f"{seconds!r}\\n")
+    waits.flush()
+
+middlewares.BackoffRetryMiddleware.sleep = staticmethod(sleep)
+sys.argv = ["archiver", *sys.argv[2:]]
+main()
+"""
+"""``python -c WAITS_RECORDED WAITS_FILE ARGS``: ``archiver ARGS`` whose retry middleware writes each
+wait it asks for (seconds, one a line) to WAITS_FILE instead of sleeping (the injected sleep)."""
+
+
+def run_cli_recording_waits(
+    waits: Path, *args: str, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """``archiver ARGS`` in a subprocess, the retry waits asked for written to ``waits``, not slept."""
+    return subprocess.run(
+        [sys.executable, "-c", WAITS_RECORDED, str(waits), *args],
+        capture_output=True, text=True, timeout=timeout, env=child_env(), check=False, cwd=ROOT,
+    )
+
+
+def recorded_waits(waits: Path) -> list[float]:
+    """The waits (seconds) that ``run_cli_recording_waits`` recorded, in order."""
+    if not waits.exists():
+        return []
+    return [float(line) for line in waits.read_text(encoding="utf-8").split()]
 
 
 def article_count(db: Path) -> int:

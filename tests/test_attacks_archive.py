@@ -371,6 +371,7 @@ def test_serve_on_loopback_does_not_warn(archive_db: Path, fake_datasette: list[
 
 
 # --- 16: the demo's own file; one site per archive -------------------------------------------
+@pytest.mark.e2e
 def test_demo_twice_starts_its_file_afresh(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     for _ in range(2):

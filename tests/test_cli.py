@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from tests.conftest import run_cli
+from tests.conftest import child_env, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -85,6 +85,7 @@ def test_extract_reports_reject_reasons(tmp_path: Path) -> None:
     assert any("body too short" in r for r in out["reject_reasons"])
 
 
+@pytest.mark.e2e
 def test_demo_archives_the_replica(tmp_path: Path) -> None:
     from archiver.replica import ReplicaSite
 
@@ -117,7 +118,7 @@ def test_scrapy_list_from_the_repository_root() -> None:
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "list"], cwd=root, capture_output=True, text=True,
-        timeout=120, check=False,
+        timeout=120, check=False, env=child_env(),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["belarusinfocus"]

@@ -7,7 +7,6 @@ import csv
 import gzip
 import io
 import json
-import os
 import re
 import socket
 import subprocess
@@ -20,6 +19,7 @@ from click.testing import CliRunner, Result
 
 from archiver.cli import cli, parse_share
 from archiver.store import Archive, fts_query, is_fts_syntax, quote_words
+from tests.conftest import child_env
 from tests.test_query import BASE, T1, T2, link, make_item, make_page, url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
@@ -230,7 +230,7 @@ def test_help_shows_the_environment_variable(command: str) -> None:
 
 
 def test_replica_serve_port_0_prints_the_port_it_got() -> None:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = child_env()
     process = subprocess.Popen(
         [sys.executable, "-m", "archiver", "replica", "serve", "--port", "0", "--articles", "10"],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,

@@ -4,7 +4,6 @@ the file as it was (for a full disk: every committed row, and nothing half-writt
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import shutil
 import sqlite3
@@ -24,7 +23,7 @@ from archiver.errors import (
 )
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import SCHEMA_VERSION, Archive, archive_error
-from tests.conftest import FROZEN_NOW, run_cli
+from tests.conftest import FROZEN_NOW, child_env, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -207,7 +206,7 @@ def committed(db: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_a_full_disk_stops_the_crawl_with_every_commit_intact(db: Path) -> None:
     before = committed(db)
     limit = db.stat().st_size + 64 * 1024
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = child_env()
     with ReplicaServer(ReplicaSite(120, seed=3)) as server:  # more than fits in 64 KiB
         result = subprocess.run(
             [sys.executable, "-c", LIMITED, str(limit), "crawl", "--base-url", server.base_url,

@@ -23,6 +23,7 @@ from archiver.items import ArticleItem, RawPage
 from archiver.query.export import DEFAULT_FIELDS
 from archiver.store import Archive
 from tests import factories
+from tests.conftest import child_env
 from tests.factories import BASE, T1, T2, make_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,7 +238,7 @@ def test_bad_options_are_one_line_exit_2_and_write_nothing(
 def test_unknown_field_in_a_real_process_is_one_line(db: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "archiver", "export", "--db", str(db), "--fields", "id,nope"],
-        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
+        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT, env=child_env(),
     )
     assert result.returncode == 2
     assert result.stdout == ""
@@ -285,7 +286,7 @@ def warcio(*args: str) -> subprocess.CompletedProcess[str]:
     """warcio's own command line (``warcio check``, ``warcio index``)."""
     return subprocess.run(
         [sys.executable, "-c", "import sys; from warcio.cli import main; main(sys.argv[1:])", *args],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=120, check=False, env=child_env(),
     )
 
 
@@ -416,7 +417,7 @@ def peak_rss_kib(*args: str) -> int:
     """Run ``archiver ARGS`` in a fresh process; its peak resident set size in KiB."""
     result = subprocess.run(
         [sys.executable, "-c", MEASURED_EXPORT, *args],
-        capture_output=True, text=True, timeout=240, check=False, cwd=ROOT,
+        capture_output=True, text=True, timeout=240, check=False, cwd=ROOT, env=child_env(),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return int(result.stderr.strip().splitlines()[-1])
@@ -450,7 +451,7 @@ def test_memory_stays_flat_from_10k_to_100k_articles(synthetic: dict[int, Path],
 def test_a_closed_pipe_ends_the_export_quietly(synthetic: dict[int, Path]) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "archiver", "export", "--db", str(synthetic[10_000])],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=child_env(),
     )
     assert proc.stdout is not None
     assert proc.stdout.read(1000).startswith(b"id,url,title")

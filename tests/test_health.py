@@ -120,6 +120,7 @@ def unknown_truth(replica: Replica) -> dict[str, dict[str, Any]]:
             if url.removeprefix(replica.base_url) in paths}
 
 
+@pytest.mark.e2e
 def test_the_original_template_passes_the_check(replica_200: Replica, tmp_path: Path) -> None:
     check, rows = crawl_and_check(replica_200, tmp_path / "archive.db")
     assert check.returncode == 0, check.stdout
@@ -127,6 +128,7 @@ def test_the_original_template_passes_the_check(replica_200: Replica, tmp_path: 
     assert {row["template"] for row in rows.values()} == {"drupal-2016", "wp-weekly-2022"}
 
 
+@pytest.mark.e2e
 def test_an_unknown_redesign_is_archived_by_the_fallbacks_and_fails_the_check(
     redesigned: Replica, tmp_path: Path
 ) -> None:

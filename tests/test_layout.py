@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import child_env
+
 PACKAGE = Path(__file__).resolve().parent.parent / "archiver"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -198,5 +200,7 @@ def test_extracting_a_page_does_not_import_scrapy() -> None:
         "archiver.query.export, archiver.query.report; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=child_env()
+    )
     assert out.stdout.strip() == "[]"

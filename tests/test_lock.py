@@ -20,6 +20,7 @@ from archiver import lock as lock_module
 from archiver.clock import frozen_clock
 from archiver.errors import ArchiveError, ArchiveInUseError, ArchiveReadOnlyError, ArchiverError
 from archiver.lock import Holder, RunLock, lock_path_for, parse_holder, read_holder
+from tests.conftest import child_env
 
 T_HOLDER = "2026-11-28T12:00:00Z"
 T_LATER = "2026-11-28T13:30:05Z"
@@ -50,6 +51,7 @@ def spawn_holder() -> Iterator[Callable[[Path], subprocess.Popen[str]]]:
         proc = subprocess.Popen(
             [sys.executable, "-c", HOLDER_SCRIPT, str(db_path), T_HOLDER],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=child_env(),
         )
         procs.append(proc)
         assert proc.stdout is not None

@@ -123,14 +123,14 @@ def read_until(kind: str, db: Path, crawl_done: threading.Event, log: ReaderLog)
 
 
 @pytest.fixture(scope="module")
-def replica_300() -> Iterator[Replica]:
-    site = ReplicaSite(300, seed=29)
+def replica_150() -> Iterator[Replica]:
+    site = ReplicaSite(150, seed=29)
     with ReplicaServer(site) as server:
         yield Replica(site, server)
 
 
 @pytest.mark.parametrize("kind", ["archive", "datasette"])
-def test_readers_during_a_crawl_see_no_lock_errors(replica_300: Replica, tmp_path: Path, kind: str) -> None:
+def test_readers_during_a_crawl_see_no_lock_errors(replica_150: Replica, tmp_path: Path, kind: str) -> None:
     db = tmp_path / "archive.db"
     Archive(db).open().close()  # the schema exists before the readers start
     crawl_done = threading.Event()
@@ -141,9 +141,9 @@ def test_readers_during_a_crawl_see_no_lock_errors(replica_300: Replica, tmp_pat
     for thread in threads:
         thread.start()
     started = time.monotonic()
-    crawl = start_crawl(replica_300.base_url, db, "--full", "-s", "ARCHIVER_BATCH_SIZE=5")
+    crawl = start_crawl(replica_150.base_url, db, "--full", "-s", "ARCHIVER_BATCH_SIZE=5")
     try:
-        _out, err = crawl.communicate(timeout=120)
+        _out, err = crawl.communicate(timeout=240)
     finally:
         crawl_done.set()
         for thread in threads:
@@ -152,7 +152,7 @@ def test_readers_during_a_crawl_see_no_lock_errors(replica_300: Replica, tmp_pat
     assert crawl.returncode == 0, err[-3000:]
     assert not any(thread.is_alive() for thread in threads)
 
-    total = len(replica_300.truth())
+    total = len(replica_150.truth())
     with Archive(db).open(readonly=True) as archive:
         assert archive.stats()["totals"]["articles"] == total  # type: ignore[index]
     seen = {c for log in logs for c in log.counts}

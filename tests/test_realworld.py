@@ -92,8 +92,9 @@ def test_process_page_takes_every_page() -> None:
 
 
 def test_process_page_takes_pages_cut_off() -> None:
-    """A download cut short (mid-tag, mid-character) is still an item, not an exception."""
-    for page in pages():
+    """A download cut short (mid-tag, mid-character) is still an item, not an exception (every
+    third page: the whole pages go through the page path above, and a cut is a cut)."""
+    for page in pages()[::3]:
         cut = page.body[: len(page.body) // 2 + 1]
         _check_item(process_page(page.raw(cut)), page.url)
 

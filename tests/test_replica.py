@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import re
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from archiver.replica import DEFAULT_NOW, ReplicaServer, ReplicaSite
+from tests.conftest import child_env
 
 BASE = "http://127.0.0.1:8000"
 MINSK = ZoneInfo("Europe/Minsk")
@@ -96,7 +96,7 @@ def test_pages_do_not_depend_on_the_process_hash_seed() -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
-        env={**os.environ, "PYTHONHASHSEED": "12345"}, cwd=Path(__file__).resolve().parent.parent,
+        env=child_env(PYTHONHASHSEED="12345"), cwd=Path(__file__).resolve().parent.parent,
     )
     assert result.stdout.strip() == here
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,15 +77,14 @@ def test_second_run_exits_75_quickly_and_writes_nothing(replica_120: Replica, tm
     first = start_crawl(replica_120.base_url, db, *SLOW)
     try:
         wait_for(lambda: read_holder(db) is not None and read_holder(db).pid == first.pid)  # type: ignore[union-attr]
-        started = time.monotonic()
         second = run_cli("crawl", "--base-url", replica_120.base_url, "--db", str(db),
                          "-s", f"ARCHIVER_NOW={FROZEN_NOW}")
-        elapsed = time.monotonic() - started
         assert second.returncode == 75, second.stderr[-2000:]
         assert f"pid {first.pid}" in second.stderr
         assert "started 2026-11-28T12:00:00Z" in second.stderr
         assert len(second.stderr.strip().splitlines()) == 1
-        assert elapsed < 10
+        # quickly: 75 is the answer of a lock taken without waiting (RunLock.acquire); the bound on
+        # the one wait it has, for the holder's record, is tested on an injected clock (test_lock.py)
     finally:
         _out, err = first.communicate(timeout=240)
     assert first.returncode == 0, err[-3000:]

@@ -25,7 +25,7 @@ import pytest
 
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
-from tests.conftest import FROZEN_NOW, Replica
+from tests.conftest import FROZEN_NOW, Replica, child_env
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ class Scrapyd:
 
     def get(self, endpoint: str, **params: str) -> dict[str, Any]:
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
-        with urllib.request.urlopen(f"{self.url}/{endpoint}{query}", timeout=10) as response:
+        with urllib.request.urlopen(f"{self.url}/{endpoint}{query}", timeout=60) as response:
             return json.loads(response.read())  # type: ignore[no-any-return]
 
     def post(self, endpoint: str, fields: list[tuple[str, str]], files: dict[str, bytes] | None = None,
@@ -119,7 +119,7 @@ def start_scrapyd(home: Path) -> Scrapyd:
     # HOME points at the temporary directory so that no ~/.scrapyd.conf or ~/.config/scrapy.cfg of
     # the machine applies; the working directory has no scrapy.cfg above it, so Scrapyd reads only
     # our scrapyd.conf (and /etc/scrapyd/, which a test machine does not have).
-    env = {**os.environ, "HOME": str(home), "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = child_env(HOME=str(home))
     for name in ("SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT", "XDG_CONFIG_HOME"):
         env.pop(name, None)
     for _attempt in range(3):  # the free port can be taken between our probe and Scrapyd's bind

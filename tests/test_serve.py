@@ -36,7 +36,7 @@ from archiver.query import serve as serving
 from archiver.query.datasette_meta import QUERIES, TABLES, metadata
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import Archive
-from tests.conftest import FROZEN_NOW, run_cli
+from tests.conftest import FROZEN_NOW, child_env, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -221,7 +221,7 @@ class Served:
 def served(crawled: Crawled, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     logs = tmp_path_factory.mktemp("serve-logs")
     port = free_port()
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = child_env()
     with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "archiver", "serve", "--db", str(crawled.db), "--port", str(port)],

@@ -141,11 +141,13 @@ def test_defective_pages_give_their_reasons_through_the_page_path(defective: Rep
         assert expected["reason"] in reasons[0]
 
 
+@pytest.mark.e2e
 def test_crawl_with_rejects_exits_1(crawl: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     result, _ = crawl
     assert result.returncode == 1, result.stderr[-3000:]
 
 
+@pytest.mark.e2e
 def test_each_defective_article_is_a_reject_with_its_reason(
     defective: Replica, crawl: tuple[subprocess.CompletedProcess[str], Path]
 ) -> None:
@@ -163,6 +165,7 @@ def test_each_defective_article_is_a_reject_with_its_reason(
         assert got["run_id"] == run_id
 
 
+@pytest.mark.e2e
 def test_each_reject_keeps_its_raw_page(
     defective: Replica, crawl: tuple[subprocess.CompletedProcess[str], Path]
 ) -> None:
@@ -179,6 +182,7 @@ def test_each_reject_keeps_its_raw_page(
         assert body == served(defective, row["reject_url"])
 
 
+@pytest.mark.e2e
 def test_the_run_counts_the_rejects(
     defective: Replica, crawl: tuple[subprocess.CompletedProcess[str], Path]
 ) -> None:
@@ -193,6 +197,7 @@ def test_the_run_counts_the_rejects(
     assert run["finished_at"] == FROZEN_NOW
 
 
+@pytest.mark.e2e
 def test_valid_articles_are_archived_as_the_truth_and_defective_ones_not(
     defective: Replica, crawl: tuple[subprocess.CompletedProcess[str], Path]
 ) -> None:
@@ -210,6 +215,7 @@ def test_valid_articles_are_archived_as_the_truth_and_defective_ones_not(
     assert mismatches == []
 
 
+@pytest.mark.e2e
 def test_links_to_rejected_articles_stay_unresolved(
     defective: Replica, crawl: tuple[subprocess.CompletedProcess[str], Path]
 ) -> None:
