@@ -196,7 +196,7 @@ def run_golden_test(cases: Path, *extra: str) -> subprocess.CompletedProcess[str
     env.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-         "-p", "no:xdist", "tests/test_pages.py::test_golden_page", *extra],
+         "-n", "0", "tests/test_pages.py::test_golden_page", *extra],
         capture_output=True, text=True, timeout=240, env=env, cwd=ROOT, check=False,
     )
 
