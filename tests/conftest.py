@@ -122,8 +122,8 @@ SLOWEST_UNIT_FIRST = (
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start the slow tests first: SLOWEST_FIRST, the other e2e tests, SLOWEST_UNIT_FIRST, the rest.
 
-    With pytest-xdist's ``--dist loadfile --no-loadscope-reorder`` (pyproject's addopts) a worker
-    takes whole files in this order, so a long file does not start last and hold up the run.
+    With pytest-xdist's ``--dist worksteal`` (pyproject's addopts) the workers start on the slow
+    tests, and one that runs out of work takes pending tests from the other.
     A stable sort on top of pytest-randomly's shuffle: the order within each group stays random."""
     order = (*SLOWEST_FIRST, "e2e", *SLOWEST_UNIT_FIRST)
 

@@ -201,6 +201,7 @@ def run_golden_test(cases: Path, *extra: str) -> subprocess.CompletedProcess[str
     )
 
 
+@pytest.mark.e2e  # two pytest runs in child processes
 def test_a_changed_output_fails_the_golden_test_and_update_goldens_rewrites_it(
     archive: Archive, dest: Path, site: ReplicaSite
 ) -> None:

@@ -33,6 +33,8 @@ ADMIN: Final = "/__replica__/"
 """The prefix of the admin endpoints (loopback clients only; not logged)."""
 ADVANCE: Final = ADMIN + "advance"
 DRIP_CHUNKS: Final = 10
+STOP_POLL_S: Final = 0.05
+"""How often (seconds) a serving thread checks for stop(): a stop takes at most this long."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -324,7 +326,8 @@ class ReplicaServer:
         self.fault_log = self._server.fault_log
         self.site.pair(self.base_url, self.pro_base_url)
         self._threads = [
-            threading.Thread(target=server.serve_forever, name=f"replica-{server.role}-{port}", daemon=True)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": STOP_POLL_S},
+                             name=f"replica-{server.role}-{port}", daemon=True)
             for server, port in ((self._server, self.port), (self._pro, self.pro_port))
         ]
         for thread in self._threads:
@@ -420,13 +423,14 @@ def serve(  # noqa: PLR0917 (the CLI's options)
     server = _Server(("127.0.0.1", port), site, faults)
     pro = _Server(("127.0.0.1", port + 1 if port else 0), site, faults, role="pro", shared=server)
     site.pair(f"http://127.0.0.1:{server.server_address[1]}", f"http://127.0.0.1:{pro.server_address[1]}")
-    thread = threading.Thread(target=pro.serve_forever, name="replica-pro", daemon=True)
+    thread = threading.Thread(target=pro.serve_forever, kwargs={"poll_interval": STOP_POLL_S},
+                              name="replica-pro", daemon=True)
     thread.start()
     try:
         if on_ready is not None:
             on_ready(f"http://127.0.0.1:{server.server_address[1]}",
                      f"http://127.0.0.1:{pro.server_address[1]}")
-        server.serve_forever()
+        server.serve_forever(poll_interval=STOP_POLL_S)
     finally:
         for each in (server, pro):
             each.stopping.set()
