@@ -287,6 +287,26 @@ def test_redirect_chain_ends_at_the_page(site: ReplicaSite, served: ReplicaServe
     assert get(served, path)[0] == 301  # always, while on
 
 
+def test_a_copys_redirect_chain_ends_at_the_copy(site: ReplicaSite, served: ReplicaServer) -> None:
+    """The fault strikes every URL of an article; a re-published copy's chain ends at the copy
+    (its week), not at the Drupal original."""
+    article = next(a for a in site.articles if a.era == "drupal" and a.weekly_path)
+    assert article.weekly_path is not None
+    copy = article.weekly_path
+    use(served, f"redirect={article.path}")
+    target, statuses = copy, []
+    for _ in range(4):
+        status, headers, body = get(served, target)
+        statuses.append(status)
+        if status == 200:
+            break
+        target = headers["location"].removeprefix(served.base_url)
+    assert statuses == [301, 302, 307, 200]
+    assert target == f"{copy}?utm_source=hop3"
+    assert body == site.render(copy, served.base_url)[2]
+    assert body != site.render(article.path, served.base_url)[2]
+
+
 def test_loop_redirects_forever(site: ReplicaSite, served: ReplicaServer) -> None:
     path = path_of(site)
     use(served, f"loop={path}")

@@ -311,13 +311,14 @@ class FaultRuntime:
         clean = (article.path if slash_alias else path) + (f"?{parts.query}" if parts.query else "")
         hop = parse_qs(parts.query).get("utm_source", [""])[-1]
         mode = spec.mode_for(article.path)
+        at = clean.partition("?")[0]  # the chain stays on the URL asked for (a copy's is the copy)
         if mode == "redirect" and hop in HOPS:
             status, step = HOPS[hop]
-            return _redirect(mode, article.path, status, f"{base_url}{article.path}?utm_source={step}")
+            return _redirect(mode, article.path, status, f"{base_url}{at}?utm_source={step}")
         if mode == "redirect" and hop == "hop3":
             return _from_reply(mode, article.path, site.respond(clean, base_url), log=False)
         if mode == "loop" and hop in LOOP:
-            return _redirect(mode, article.path, 302, f"{base_url}{article.path}?utm_source={LOOP[hop]}")
+            return _redirect(mode, article.path, 302, f"{base_url}{at}?utm_source={LOOP[hop]}")
         mode = spec.decide(article.path, self.hit(article.path))
         if mode is not None:
             return self._article(mode, site, article, clean, base_url, conditional)
@@ -345,8 +346,9 @@ class FaultRuntime:
             return Action(mode, path)
         if mode in {"redirect", "loop"}:
             hop = "hop1" if mode == "redirect" else "loop-a"
+            at = target.partition("?")[0]  # the URL asked for: a copy's chain ends at the copy
             return _redirect(mode, path, 301 if mode == "redirect" else 302,
-                             f"{base_url}{path}?utm_source={hop}", log=True)
+                             f"{base_url}{at}?utm_source={hop}", log=True)
         if mode == "binary":
             return Action(mode, path, 200, "application/pdf", PDF)
         reply = _respond(site, target, base_url, conditional if mode in TRANSPARENT else (None, None))
