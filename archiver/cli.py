@@ -24,6 +24,7 @@ from archiver.dates import DATE_FORMS, check_order, parse_bound
 from archiver.errors import ArchiveInUseError, ArchiverError, PageUnreadableError, shown
 from archiver.health import RunHealth, describe, problems
 from archiver.output import ROW_FORMATS, Utf8Sink, write_csv, write_document, write_jsonl, write_rows
+from archiver.pages.site import site_address
 from archiver.store import DEFAULT_TIME_LIMIT_S, MAX_PAGE_BYTES, Archive, archive_error
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,10 +164,6 @@ def locked_run_errors() -> Iterator[None]:
         raise CliError(str(exc)) from exc
 
 
-SITE_HOSTS: Final = ("belarusinfocus.info", "belarusinfocus.pro")
-"""The real site's two hosts (www or not, http or https): one site address for --new-site."""
-
-
 def check_base_url(url: str) -> str:
     """``url`` if it is an absolute http(s) URL with a host (and a valid port), else a
     CliError (exit 2, one line, nothing created)."""
@@ -204,23 +201,6 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
-
-
-def site_address(url: str) -> str:
-    """The identity of the site at ``url``, for comparing crawls: the host without ``www.`` and
-    the port when it is not the scheme's default (the scheme does not count); both hosts of the
-    real site are one address, ``belarusinfocus``. Loopback replicas on other ports differ."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if host in SITE_HOSTS:
-        return "belarusinfocus"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port is None or port == {"http": 80, "https": 443}.get(parts.scheme.lower()):
-        return host
-    return f"{host}:{port}"
 
 
 @contextmanager

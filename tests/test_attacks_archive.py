@@ -22,10 +22,11 @@ import pytest
 from click.testing import CliRunner
 
 from archiver import cli as cli_module
-from archiver.cli import cli, site_address
+from archiver.cli import cli
 from archiver.errors import ArchiveCorruptError, ArchiveError, PageUnreadableError, QueryTimeoutError
 from archiver.items import ArticleItem
 from archiver.lock import RunLock, read_holder
+from archiver.pages.site import site_address
 from archiver.query import serve as serving
 from archiver.query.export import open_output
 from archiver.replica import ReplicaSite

@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # pure functions: text, dates, periods, credits, URLs, status
     ("normalise", ("archiver.normalise",)),
     # site knowledge: the page objects, which URLs are the site's
-    ("site", ("archiver.pages", "archiver.scope")),
+    ("site", ("archiver.pages",)),
     # pure decisions on records: normalise + validate an item, which URLs a run fetches
     ("decisions", ("archiver.article", "archiver.plan")),
     # a page to a validated record, without Scrapy (archiver extract, reparse, the spider)

@@ -25,7 +25,7 @@ from archiver.middlewares import (
     is_cut_short,
     retry_after_seconds,
 )
-from archiver.scope import SiteScope
+from archiver.pages.scope import SiteScope
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.scope import SiteScope
+from archiver.pages.scope import SiteScope
 
 REAL = SiteScope("https://belarusinfocus.info")
 REPLICA = SiteScope("http://127.0.0.1:5555")

@@ -145,20 +145,35 @@ def _netloc_of(base: str) -> tuple[str, int | None] | None:
     return _bare(parts.hostname), (None if port in (80, 443) else port)
 
 
-def is_site_host(host: str, hosts: Iterable[str] = ()) -> bool:
-    """Whether ``host`` (``name`` or ``name:port``) is the site's.
+def is_site_host(host: str, hosts: Iterable[str] = (), *, public: bool = True) -> bool:
+    """Whether ``host`` (``name``, ``name:port`` or a URL) is the site's: the one answer to
+    "same site?" (the crawl's scope, the page objects, the CLI's site-address check use it).
 
-    The site's public hosts (SITE_HOSTS, ``www.`` or not, default ports) always are; so is any
-    of ``hosts`` (base URLs or ``host[:port]``, e.g. a replica's ``http://127.0.0.1:8123``),
-    with the same port (80/443 count as none).
+    The site's public hosts (SITE_HOSTS, ``www.`` or not, default ports) are, unless ``public``
+    is False (a crawl of a replica keeps to the replica); so is any of ``hosts`` (base URLs or
+    ``host[:port]``, e.g. a replica's ``http://127.0.0.1:8123``), with the same port (80/443
+    count as none).
     """
     mine = _netloc_of(host)
     if mine is None:
         return False
     name, port = mine
-    if name in SITE_HOSTS and port is None:
+    if public and name in SITE_HOSTS and port is None:
         return True
     return any(_netloc_of(base) == (name, port) for base in hosts)
+
+
+def site_address(url: str) -> str:
+    """The identity of the site at ``url``, for comparing crawls: the host without ``www.`` and
+    the port when it is not 80/443 (the scheme does not count); both hosts of the real site are
+    one address, ``belarusinfocus``. Loopback replicas on other ports differ."""
+    mine = _netloc_of(url.strip())
+    if mine is None:
+        return ""
+    name, port = mine
+    if name in SITE_HOSTS:
+        return "belarusinfocus"
+    return name if port is None else f"{name}:{port}"
 
 
 def is_loopback_url(url: str) -> bool:

@@ -33,10 +33,10 @@ from archiver.pages.belarusinfocus import (
     feed_entries,
     sitemap_links,
 )
+from archiver.pages.scope import SiteScope
 from archiver.pages.site import canonical_article_url, is_article_url, is_loopback_url
 from archiver.plan import Action, CrawlPlan, parse_instant
 from archiver.run import RunLifecycle
-from archiver.scope import SiteScope
 
 DEFAULT_BASE_URL = "https://belarusinfocus.info"
 DEFAULT_MIRRORS = "https://belarusinfocus.pro"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from archiver.normalise import canonical_url
+from archiver.pages.site import is_site_host
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -38,31 +39,25 @@ class SiteScope:
 
     def __init__(self, base_url: str, mirrors: tuple[str, ...] = ()) -> None:
         self.scheme, self.netloc, self.host, self.port = _origin(base_url)
-        self.origins = [(self.host, self.port, self.scheme)] + [
-            (host, port, scheme) for scheme, _netloc, host, port in map(_origin, mirrors)
-        ]
+        for mirror in mirrors:
+            _origin(mirror)  # ValueError for a mirror that is not an http(s) URL
+        self.bases = (base_url, *mirrors)
 
     def place(self, url: str) -> str | None:
         """``url`` in the site's spelling, or None when it is not a page of the site.
 
-        Same site: an http(s) URL whose host is the base URL's or a mirror's (``www.`` ignored)
-        and whose port is that one's (or both are their scheme's default, so ``http://`` links
-        to an ``https://`` site are the site's).
+        Same site (``pages.site.is_site_host``, without the public hosts: a crawl of a replica
+        keeps to the replica): an http(s) URL whose host is the base URL's or a mirror's
+        (``www.`` ignored) with the same port (80/443 count as none, so ``http://`` links to an
+        ``https://`` site are the site's).
         """
         try:
             parts = urlsplit(url.strip())
-            port = parts.port
+            parts.port  # noqa: B018 (ValueError for a port out of range)
         except ValueError:
             return None
         if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
             return None
-        host = _site_host(parts.hostname.lower())
-        link_default = port is None or port == _DEFAULT_PORTS[parts.scheme]
-        for site_host, site_port, site_scheme in self.origins:
-            if host != site_host:
-                continue
-            base_default = site_port == _DEFAULT_PORTS[site_scheme]
-            if not (link_default and base_default) and port != site_port:
-                continue  # another server on the same host
-            return canonical_url(urlunsplit((self.scheme, self.netloc, parts.path, parts.query, "")))
-        return None
+        if not is_site_host(parts.netloc.rpartition("@")[2], self.bases, public=False):
+            return None
+        return canonical_url(urlunsplit((self.scheme, self.netloc, parts.path, parts.query, "")))
