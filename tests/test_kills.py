@@ -166,15 +166,14 @@ def test_twenty_sigkills_then_resume_lose_nothing(replica_300: Replica, tmp_path
         crawl = start_crawl(replica_300.base_url, db, *SLOW)
         try:
             wait_moment(crawl, moment, db, total)
-            missed = crawl.poll() is not None
         finally:
             crawl.send_signal(signal.SIGKILL)
             _out, err = crawl.communicate(timeout=30)
-        if missed:
+        # the run may end by itself at any moment up to the kill (even after wait_moment looked)
+        if crawl.returncode != -signal.SIGKILL:
             assert crawl.returncode == 0, err[-3000:]
             phase = "missed"
         else:
-            assert crawl.returncode == -signal.SIGKILL
             phase = landed(before, snapshot(db), total)
         phases[phase] += 1
         aimed.append((moment.aim, phase))
