@@ -269,9 +269,8 @@ def test_drip_spreads_the_page_over_drip_seconds(site: ReplicaSite, served: Repl
     assert_true_to(site, served, path, body, headers["content-type"])
 
 
-def test_redirect_chain_ends_at_the_page(site: ReplicaSite, served: ReplicaServer) -> None:
-    path = path_of(site)
-    use(served, f"redirect={path}")
+def follow_chain(served: ReplicaServer, path: str) -> tuple[str, list[int], bytes]:
+    """Follow ``path``'s redirects for at most 4 requests: (last path, statuses, last body)."""
     target, statuses = path, []
     for _ in range(4):
         status, headers, body = get(served, target)
@@ -279,6 +278,13 @@ def test_redirect_chain_ends_at_the_page(site: ReplicaSite, served: ReplicaServe
         if status == 200:
             break
         target = headers["location"].removeprefix(served.base_url)
+    return target, statuses, body
+
+
+def test_redirect_chain_ends_at_the_page(site: ReplicaSite, served: ReplicaServer) -> None:
+    path = path_of(site)
+    use(served, f"redirect={path}")
+    target, statuses, body = follow_chain(served, path)
     assert statuses == [301, 302, 307, 200]
     assert target == f"{path}?utm_source=hop3"
     assert body == site.render(path, served.base_url)[2]
@@ -294,13 +300,7 @@ def test_a_copys_redirect_chain_ends_at_the_copy(site: ReplicaSite, served: Repl
     assert article.weekly_path is not None
     copy = article.weekly_path
     use(served, f"redirect={article.path}")
-    target, statuses = copy, []
-    for _ in range(4):
-        status, headers, body = get(served, target)
-        statuses.append(status)
-        if status == 200:
-            break
-        target = headers["location"].removeprefix(served.base_url)
+    target, statuses, body = follow_chain(served, copy)
     assert statuses == [301, 302, 307, 200]
     assert target == f"{copy}?utm_source=hop3"
     assert body == site.render(copy, served.base_url)[2]

@@ -64,9 +64,9 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def bar_chart_svg(months: Sequence[MonthCount], *, title: str = "Articles per month") -> str:
-    """An SVG document: one bar per month with articles, a y axis of articles, years below."""
-    out = [
+def _svg_head(title: str) -> list[str]:
+    """The opening of a chart's SVG document: the <svg> element, its <title> and the heading."""
+    return [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
             f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" '
@@ -75,6 +75,11 @@ def bar_chart_svg(months: Sequence[MonthCount], *, title: str = "Articles per mo
         f"<title>{escape(title)}</title>",
         f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
     ]
+
+
+def bar_chart_svg(months: Sequence[MonthCount], *, title: str = "Articles per month") -> str:
+    """An SVG document: one bar per month with articles, a y axis of articles, years below."""
+    out = _svg_head(title)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     base = TOP + plot_h
     ordered = [m for m in sorted(months) if _MONTH.fullmatch(m.month)]  # others: no place on the axis
@@ -105,15 +110,7 @@ def bar_chart_svg(months: Sequence[MonthCount], *, title: str = "Articles per mo
 def status_chart_svg(statuses: Sequence[StatusCount], *, title: str = STATUS_TITLE) -> str:
     """An SVG document: per month, one stacked bar of the weeks better, worse and unchanged
     (``Archive.status_by_month()``), a y axis of weeks, years below, a legend."""
-    out = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" '
-            f'font-family="sans-serif" font-size="11" fill="{TEXT_COLOUR}">'
-        ),
-        f"<title>{escape(title)}</title>",
-        f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
-    ]
+    out = _svg_head(title)
     for n, (name, colour) in enumerate(STATUS_COLOURS):
         key_x = WIDTH - RIGHT - 270 + n * 90
         out.append(f'<rect x="{key_x}" y="12" width="10" height="10" fill="{colour}"/>'
