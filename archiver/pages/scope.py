@@ -18,18 +18,13 @@ from archiver.pages.site import is_site_host
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _site_host(hostname: str) -> str:
-    """A host name without a leading ``www.`` (the site answers under both)."""
-    return hostname.removeprefix("www.")
-
-
-def _origin(base_url: str) -> tuple[str, str, str, int]:
-    """(scheme, netloc, host without ``www.``, port) of an http(s) base URL; ValueError else."""
+def _origin(base_url: str) -> tuple[str, str]:
+    """(scheme, netloc) of an http(s) base URL; ValueError else (a bad port included)."""
     parts = urlsplit(base_url)
     if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-    return (parts.scheme, parts.netloc.lower(), _site_host(parts.hostname.lower()),
-            parts.port or _DEFAULT_PORTS[parts.scheme])
+    parts.port  # noqa: B018 (ValueError for a port out of range)
+    return parts.scheme, parts.netloc.lower()
 
 
 class SiteScope:
@@ -38,7 +33,7 @@ class SiteScope:
     whose pages are placed on the primary host (one URL per page, whichever host linked it)."""
 
     def __init__(self, base_url: str, mirrors: tuple[str, ...] = ()) -> None:
-        self.scheme, self.netloc, self.host, self.port = _origin(base_url)
+        self.scheme, self.netloc = _origin(base_url)
         for mirror in mirrors:
             _origin(mirror)  # ValueError for a mirror that is not an http(s) URL
         self.bases = (base_url, *mirrors)
