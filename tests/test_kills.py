@@ -90,7 +90,9 @@ def snapshot(db: Path) -> Snapshot:
         return Snapshot(False, 0, 0, 0, 0)
     wal = db.with_name(db.name + "-wal")
     size = db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
-    conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+    # not mode=ro: a kill during the file's first write leaves a hot journal that only a
+    # connection that may write rolls back (as the next run does first)
+    conn = sqlite3.connect(db, timeout=5)
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version < SCHEMA_VERSION:

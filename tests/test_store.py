@@ -201,6 +201,58 @@ def test_readonly_open_refuses_writes_and_missing_files(db_path: Path, tmp_path:
     assert not missing.exists()
 
 
+def left_mid_write(db_path: Path, copy: Path) -> None:
+    """Make ``copy`` what a writer killed mid-transaction leaves: ``db_path`` (an archive, put in
+    rollback-journal mode) with part of an uncommitted write in the file and a hot journal beside
+    it (the files are copied while the transaction, spilled to disk by a tiny cache, is open)."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA cache_size = 2")
+        conn.execute("BEGIN")
+        conn.execute("DELETE FROM articles")
+        conn.execute("CREATE TABLE ballast (x)")
+        conn.executemany("INSERT INTO ballast VALUES (?)", [("x" * 1000,)] * 200)
+        journal = db_path.with_name(db_path.name + "-journal")
+        assert journal.stat().st_size > 0
+        copy.write_bytes(db_path.read_bytes())
+        copy.with_name(copy.name + "-journal").write_bytes(journal.read_bytes())
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+def test_a_read_only_open_after_a_killed_write_reads_the_last_commit(
+    db_path: Path, tmp_path: Path
+) -> None:
+    with Archive(db_path) as archive:
+        archive.store_items([make_item("a"), make_item("b")], run_id=None, seen_at=T1)
+    copy = tmp_path / "killed.db"
+    left_mid_write(db_path, copy)
+    plain = sqlite3.connect(copy.resolve().as_uri() + "?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError):  # what SQLite alone says: "readonly database"
+        plain.execute("SELECT count(*) FROM articles").fetchone()
+    plain.close()
+    with Archive(copy).open(readonly=True) as archive:
+        assert count(archive, "articles") == 2
+    assert not copy.with_name(copy.name + "-journal").exists()
+
+
+def test_a_killed_write_that_this_user_may_not_undo_is_one_clear_error(
+    db_path: Path, tmp_path: Path
+) -> None:
+    with Archive(db_path) as archive:
+        archive.store_items([make_item("a")], run_id=None, seen_at=T1)
+    copy = tmp_path / "killed.db"
+    left_mid_write(db_path, copy)
+    before = copy.read_bytes()
+    copy.chmod(0o444)
+    with pytest.raises(ArchiveReadOnlyError, match="left mid-write by a process that was stopped"):
+        Archive(copy).open(readonly=True)
+    assert copy.read_bytes() == before
+    assert copy.with_name(copy.name + "-journal").exists()
+
+
 def test_locked_archive_raises_after_the_busy_timeout(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -49,6 +49,10 @@ SQLITE_CORRUPT: Final = 11
 SQLITE_FULL: Final = 13
 SQLITE_CANTOPEN: Final = 14
 SQLITE_NOTADB: Final = 26
+SQLITE_READONLY_RECOVERY: Final = 1032
+SQLITE_READONLY_ROLLBACK: Final = 776
+"""Extended codes of a read-only connection to a file that a killed writer left mid-write (a
+hot rollback journal, a WAL index to rebuild): only a connection that may write can repair it."""
 
 
 def primary_code(exc: sqlite3.Error) -> int | None:
@@ -141,17 +145,57 @@ class ArchiveConnection:
         """
         if self._db is not None:
             return self
+        try:
+            conn = self._connect_prepared(readonly=readonly, verify=verify)
+        except ArchiveReadOnlyError as exc:
+            if not (readonly and self._left_mid_write(exc)):
+                raise
+            self._repair_interrupted_write()
+            conn = self._connect_prepared(readonly=readonly, verify=verify)
+        self.readonly = readonly
+        if self.time_limit is not None:
+            conn.set_progress_handler(self._over_time, PROGRESS_STEPS)
+        self._db = Database(conn, execute_plugins=False)
+        return self
+
+    def _connect_prepared(self, *, readonly: bool, verify: bool) -> sqlite3.Connection:
+        """A connection with the pragmas set and the schema checked (and migrated)."""
         conn = self._connect(readonly=readonly)
         try:
             self._prepare(conn, readonly=readonly, verify=verify)
         except BaseException:
             conn.close()
             raise
-        self.readonly = readonly
-        if self.time_limit is not None:
-            conn.set_progress_handler(self._over_time, PROGRESS_STEPS)
-        self._db = Database(conn, execute_plugins=False)
-        return self
+        return conn
+
+    @staticmethod
+    def _left_mid_write(exc: ArchiveReadOnlyError) -> bool:
+        """Whether a read-only open failed because a killed writer left the file mid-write."""
+        cause = exc.__cause__
+        return isinstance(cause, sqlite3.Error) and getattr(cause, "sqlite_errorcode", None) in (
+            SQLITE_READONLY_ROLLBACK, SQLITE_READONLY_RECOVERY,
+        )
+
+    def _repair_interrupted_write(self) -> None:
+        """Let SQLite undo the write that a killed process left half done (it rolls back the hot
+        journal or rebuilds the WAL index on the first read of a connection that may write; the
+        file is back at its last commit, as the next crawl would leave it). Reads only; raises
+        ArchiveReadOnlyError when this process may not write the file or its directory."""
+        if not (_writable(self.path) and _writable(self.path.parent)):
+            raise ArchiveReadOnlyError(
+                f"archive {self.path} was left mid-write by a process that was stopped, and only "
+                "a process that may write the file and its directory can undo that write: run "
+                f"any archiver command on it (`archiver stats --db {self.path}`) as a user who may "
+                "write it"
+            )
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                conn.execute("PRAGMA user_version").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
 
     def _over_time(self) -> int:
         """SQLite's progress handler: non-zero (stop the statement) once past the deadline."""
