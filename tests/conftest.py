@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 
 from archiver.replica import ReplicaServer, ReplicaSite
+from tests.warm import run_warm, warm_allowed
 
 ROOT = Path(__file__).resolve().parent.parent
+
+sys.dont_write_bytecode = False
+"""Compiled modules are cached (``__pycache__``, ignored by git) even where the environment sets
+PYTHONDONTWRITEBYTECODE: each test worker and each child process (child_env) would otherwise
+compile the archiver and the test modules afresh, about half a second each."""
+
 FROZEN_NOW = "2026-11-28T12:00:00Z"
 """The crawl clock in tests (ARCHIVER_NOW); the replica's own clock is its DEFAULT_NOW."""
 ARTICLE_FIELDS = (
@@ -77,13 +84,19 @@ CHILD_WARNINGS = _child_warnings()
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """The environment of a process a test starts: this one's, warnings as errors, and ``extra``."""
-    return {**os.environ, "PYTHONWARNINGS": CHILD_WARNINGS, **extra}
+    """The environment of a process a test starts: this one's (but PYTHONDONTWRITEBYTECODE, see
+    ``sys.dont_write_bytecode`` above), warnings as errors, and ``extra``."""
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**inherited, "PYTHONWARNINGS": CHILD_WARNINGS, **extra}
 
 
-def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    """``python -m archiver ARGS`` in a subprocess (Scrapy's reactor runs once per process)."""
+def run_cli(*args: str, timeout: float = 240, fresh: bool = False) -> subprocess.CompletedProcess[str]:
+    """``python -m archiver ARGS`` in a child process (Scrapy's reactor runs once per process),
+    forked from a warm interpreter (tests/warm.py) unless ``fresh`` (a new interpreter: for a test
+    about the start of the process itself)."""
     env = child_env()
+    if not fresh and warm_allowed(env):
+        return run_warm(args, env=env, cwd=ROOT, timeout=timeout)
     return subprocess.run(
         [sys.executable, "-m", "archiver", *args],
         capture_output=True, text=True, timeout=timeout, env=env, check=False,

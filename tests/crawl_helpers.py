@@ -7,22 +7,36 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal, overload
 
 from archiver.errors import ArchiverError
 from archiver.store import Archive
 from tests.conftest import FROZEN_NOW, Replica, child_env
+from tests.warm import WarmProcess, run_warm, start_warm, warm_allowed
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = ("-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.02", "-s", "ARCHIVER_BATCH_SIZE=5")
 """Settings that make a loopback crawl last long enough to be killed part-way."""
 
 
-def start_crawl(base_url: str, db: Path, *extra: str) -> subprocess.Popen[str]:
-    """``archiver crawl`` of ``base_url`` into ``db`` (clock frozen at FROZEN_NOW), not awaited."""
+Crawl = subprocess.Popen[str] | WarmProcess
+"""A crawl that start_crawl started."""
+
+
+@overload
+def start_crawl(base_url: str, db: Path, *extra: str, fresh: Literal[True]) -> subprocess.Popen[str]: ...
+@overload
+def start_crawl(base_url: str, db: Path, *extra: str, fresh: bool = False) -> Crawl: ...
+def start_crawl(base_url: str, db: Path, *extra: str, fresh: bool = False) -> Crawl:
+    """``archiver crawl`` of ``base_url`` into ``db`` (clock frozen at FROZEN_NOW), not awaited:
+    forked warm (tests/warm.py: its outputs can be read once it has ended) unless ``fresh`` (a new
+    interpreter, its outputs pipes: for a test about the process's start or its signals)."""
+    args = ["crawl", "--base-url", base_url, "--db", str(db), "-s", f"ARCHIVER_NOW={FROZEN_NOW}", *extra]
     env = child_env()
+    if not fresh and warm_allowed(env):
+        return start_warm(args, env=env, cwd=ROOT)
     return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "crawl", "--base-url", base_url, "--db", str(db),
-         "-s", f"ARCHIVER_NOW={FROZEN_NOW}", *extra],
+        [sys.executable, "-m", "archiver", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
     )
 
@@ -49,7 +63,11 @@ wait it asks for (seconds, one a line) to WAITS_FILE instead of sleeping (the in
 def run_cli_recording_waits(
     waits: Path, *args: str, timeout: float = 240
 ) -> subprocess.CompletedProcess[str]:
-    """``archiver ARGS`` in a subprocess, the retry waits asked for written to ``waits``, not slept."""
+    """``archiver ARGS`` in a child process (forked warm as run_cli does), the retry waits asked for
+    written to ``waits``, not slept."""
+    env = child_env()
+    if warm_allowed(env):
+        return run_warm(args, env=env, cwd=ROOT, timeout=timeout, waits=waits)
     return subprocess.run(
         [sys.executable, "-c", WAITS_RECORDED, str(waits), *args],
         capture_output=True, text=True, timeout=timeout, env=child_env(), check=False, cwd=ROOT,

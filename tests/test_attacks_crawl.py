@@ -412,7 +412,7 @@ def test_ctrl_c_twice_leaves_a_true_summary(tmp_path: Path) -> None:
     site = ReplicaSite(120, seed=9)
     db = tmp_path / "a.db"
     with ReplicaServer(site) as server:
-        crawl = start_crawl(server.base_url, db, *SLOW)
+        crawl = start_crawl(server.base_url, db, *SLOW, fresh=True)  # signals: a process of its own
         try:
             wait_for(lambda: article_count(db) >= 10, timeout=120)
             crawl.send_signal(signal.SIGINT)

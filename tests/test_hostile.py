@@ -429,7 +429,7 @@ def test_nul_query_through_click(breakout_db: Path, query: str) -> None:
 
 def test_a_nul_cannot_reach_a_real_command_line(breakout_db: Path) -> None:
     with pytest.raises(ValueError, match="null byte"):
-        run_cli("search", "a\x00b", "--db", str(breakout_db))
+        run_cli("search", "a\x00b", "--db", str(breakout_db), fresh=True)  # the exec is the subject
 
 
 @pytest.mark.parametrize(("option", "value"), HOSTILE_OPTIONS, ids=lambda v: ascii(v[:30]))

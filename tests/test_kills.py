@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import signal
 import sqlite3
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from archiver.lock import read_holder
 from archiver.replica import ReplicaServer, ReplicaSite
 from archiver.store import SCHEMA_VERSION, Archive
 from tests.conftest import ARTICLE_FIELDS, FROZEN_NOW, Replica, run_cli
-from tests.crawl_helpers import SLOW, article_count, article_paths, start_crawl, wait_for
+from tests.crawl_helpers import SLOW, Crawl, article_count, article_paths, start_crawl, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +33,9 @@ MIN_HITS = 15
 """Kills that must find the crawl still running (the others came too late)."""
 NEAR_END = 25
 """A kill with at most this many articles left to commit is "near the end"."""
+FROM_PROCESS_START = ("start-up", "run start")
+"""The kill aims timed from the start of the process: their crawls start a new interpreter (the
+others fork from a warm one, tests/warm.py)."""
 MAX_FETCHES = 4
 """How often one article page may be fetched over all the runs."""
 LOST_PER_KILL = 10
@@ -121,7 +123,7 @@ def holder_pid(db: Path) -> int | None:
     return holder.pid if holder is not None else None
 
 
-def wait_moment(crawl: subprocess.Popen[str], moment: KillMoment, db: Path, total: int) -> None:
+def wait_moment(crawl: Crawl, moment: KillMoment, db: Path, total: int) -> None:
     """Return at ``moment`` of ``crawl`` (or as soon as it has exited)."""
     started = time.monotonic()
     if moment.aim == "schema":  # the crawl opens (and migrates) the archive right after locking it
@@ -165,7 +167,8 @@ def test_twenty_sigkills_then_resume_lose_nothing(replica_300: Replica, tmp_path
     started = time.monotonic()
     for moment in kill_schedule(rng):
         before = snapshot(db)
-        crawl = start_crawl(replica_300.base_url, db, *SLOW)
+        # aimed at a time after the process started: a new interpreter, as a user's crawl starts
+        crawl = start_crawl(replica_300.base_url, db, *SLOW, fresh=moment.aim in FROM_PROCESS_START)
         try:
             wait_moment(crawl, moment, db, total)
         finally:

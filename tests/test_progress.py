@@ -349,7 +349,7 @@ def test_ctrl_c_says_at_once_that_it_stops_and_what_a_second_one_does(tmp_path: 
     db = tmp_path / "a.db"
     with ReplicaServer(site, faults=FaultSpec.parse("drip=1,drip_seconds=30")) as server:
         replica = Replica(site, server)
-        crawl = start_crawl(server.base_url, db, "-s", "ARCHIVER_PROGRESS_INTERVAL=0")
+        crawl = start_crawl(server.base_url, db, "-s", "ARCHIVER_PROGRESS_INTERVAL=0", fresh=True)
         lines: queue.Queue[str] = queue.Queue()
         reader = threading.Thread(target=read_lines, args=(crawl.stderr, lines), daemon=True)
         reader.start()

@@ -28,7 +28,7 @@ READERS = 4
 MIN_LOOPS = 20
 REOPEN_EVERY = 5
 """Each reader opens a new connection every this many loops (opening while the crawl writes)."""
-PAUSE = 0.02
+PAUSE = 0.08
 """Seconds a reader rests between rounds: busy readers on 2 cores would slow the crawl down."""
 WORDS = ("Belarus", "Lukashenka", "opposition", "Kremlin", '"foreign pressure"', "dialog*", "title: Minsk")
 FTS_SQL = (
