@@ -121,9 +121,11 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 SLOWEST_FIRST = (
-    "tests/test_kills.py", "tests/test_scrapyd.py", "tests/test_readers.py", "tests/test_serve.py",
+    "tests/test_kills.py", "tests/test_incremental.py", "tests/test_faults.py", "tests/test_scrapyd.py",
+    "tests/test_serve.py", "tests/test_readers.py",
 )
-"""The e2e files that take longest (about a minute, then tens of seconds each): they start first."""
+"""The e2e files that take longest (test_kills about 35 s in one test, then tens of seconds each,
+docs/benchmarks.md §11): they start first."""
 SLOWEST_UNIT_FIRST = (
     "tests/test_realworld.py", "tests/test_export.py", "tests/test_replica.py", "tests/test_hostile.py",
     "tests/test_mutations.py",
