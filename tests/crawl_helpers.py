@@ -70,7 +70,7 @@ def run_cli_recording_waits(
         return run_warm(args, env=env, cwd=ROOT, timeout=timeout, waits=waits)
     return subprocess.run(
         [sys.executable, "-c", WAITS_RECORDED, str(waits), *args],
-        capture_output=True, text=True, timeout=timeout, env=child_env(), check=False, cwd=ROOT,
+        capture_output=True, text=True, timeout=timeout, env=env, check=False, cwd=ROOT,
     )
 
 

@@ -68,6 +68,7 @@ def generic_htmls() -> tuple[str | None, ...]:
     return tuple(generic_html(index) for index in range(len(pages())))
 
 
+@cache
 def generic_text(index: int) -> str:
     """The fallback's body text of page ``index`` (empty when it found none)."""
     return body_text(generic_html(index) or "")

@@ -17,12 +17,10 @@ import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import scrapy.crawler
 from scrapy.settings import default_settings
 
 import archiver
 import archiver.cli
-import archiver.crawl
 import archiver.settings
 from archiver import middlewares
 
@@ -60,7 +58,6 @@ def _preload() -> None:
 
 
 _preload()
-assert scrapy.crawler.CrawlerProcess is not None
 
 
 def _redirect(fd: int, path: str) -> None:
